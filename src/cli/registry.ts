@@ -1,0 +1,10 @@
+// Every CLI command, loaded lazily so that `llamats tokenize` does not pay for loading the trainer.
+// Keep the list sorted; one line per command file in ./commands/.
+import type { Command } from './command.js';
+
+type Loader = () => Promise<Command>;
+
+export const commandLoaders: Record<string, Loader> = {
+  info: async () => (await import('./commands/info.js')).command,
+  params: async () => (await import('./commands/params.js')).command,
+};
