@@ -43,7 +43,7 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const CpuFeatures& f = cpu();
   Napi::Object o = Napi::Object::New(env);
-  o.Set("isa", kernels().isa);
+  o.Set("isa", isa());
   o.Set("threads", num_threads());
   o.Set("physicalCores", f.physical_cores);
   Napi::Object feat = Napi::Object::New(env);
@@ -70,54 +70,12 @@ static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), num_threads());
 }
 
-// ---- elementwise -----------------------------------------------------------------------------------------
-
-constexpr int64_t kElementwiseGrain = 1 << 16;
-
-template <void (*const KernelTable::*Fn)(float*, const float*, const float*, int64_t)>
-static Napi::Value Binary(const Napi::CallbackInfo& info) {
-  int64_t n;
-  ArrayArg<float> out, a, b;
-  if (!get_int(info, 3, "n", n) || !get_array(info, 0, "out", out, n) || !get_array(info, 1, "a", a, n) ||
-      !get_array(info, 2, "b", b, n))
-    return info.Env().Undefined();
-  auto fn = kernels().*Fn;
-  parallel_range(n, kElementwiseGrain, [&](int64_t s, int64_t e) { fn(out.data + s, a.data + s, b.data + s, e - s); });
-  return info.Env().Undefined();
-}
-
-static Napi::Value Scale(const Napi::CallbackInfo& info) {
-  int64_t n;
-  double s;
-  ArrayArg<float> out, a;
-  if (!get_int(info, 3, "n", n) || !get_array(info, 0, "out", out, n) || !get_array(info, 1, "a", a, n) ||
-      !get_double(info, 2, "s", s))
-    return info.Env().Undefined();
-  auto fn = kernels().scale;
-  parallel_range(n, kElementwiseGrain, [&](int64_t b, int64_t e) { fn(out.data + b, a.data + b, (float)s, e - b); });
-  return info.Env().Undefined();
-}
-
-static Napi::Value Axpy(const Napi::CallbackInfo& info) {
-  int64_t n;
-  double alpha;
-  ArrayArg<float> y, x;
-  if (!get_int(info, 3, "n", n) || !get_array(info, 0, "y", y, n) || !get_double(info, 1, "alpha", alpha) ||
-      !get_array(info, 2, "x", x, n))
-    return info.Env().Undefined();
-  auto fn = kernels().axpy;
-  parallel_range(n, kElementwiseGrain, [&](int64_t b, int64_t e) { fn(y.data + b, (float)alpha, x.data + b, e - b); });
-  return info.Env().Undefined();
-}
-
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("alloc", Napi::Function::New(env, Alloc, "alloc"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
-  exports.Set("add", Napi::Function::New(env, Binary<&KernelTable::add>, "add"));
-  exports.Set("mul", Napi::Function::New(env, Binary<&KernelTable::mul>, "mul"));
-  exports.Set("scale", Napi::Function::New(env, Scale, "scale"));
-  exports.Set("axpy", Napi::Function::New(env, Axpy, "axpy"));
+  // One line per kernel family (native/bind_<family>.cpp).
+  register_elementwise(env, exports);
   return exports;
 }
 

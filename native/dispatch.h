@@ -1,19 +1,24 @@
-// The kernel table: one function pointer per kernel, filled at load time with the implementation for the
-// widest instruction set this CPU supports (cpu.h). binding.cpp calls kernels only through this table.
+// Run-time choice of a kernel implementation: every kernel exists as llamats::ref::f (scalar, mirrors the
+// TypeScript reference), llamats::avx2::f and llamats::avx512::f with one signature; pick() returns the one
+// for the widest instruction set this CPU supports (cpu.h, capped by LLAMATS_ISA).
 #pragma once
-#include <cstdint>
-#include <string>
+#include <napi.h>
+
+#include "cpu.h"
 
 namespace llamats {
 
-struct KernelTable {
-  std::string isa;
-  void (*add)(float*, const float*, const float*, int64_t);
-  void (*mul)(float*, const float*, const float*, int64_t);
-  void (*scale)(float*, const float*, float, int64_t);
-  void (*axpy)(float*, float, const float*, int64_t);
-};
+template <typename F>
+F pick(F ref_fn, F avx2_fn, F avx512_fn) {
+  const std::string& i = isa();
+  if (i == "avx512") return avx512_fn;
+  if (i == "avx2") return avx2_fn;
+  return ref_fn;
+}
 
-const KernelTable& kernels();
+#define LLAMATS_PICK(name) ::llamats::pick(&::llamats::ref::name, &::llamats::avx2::name, &::llamats::avx512::name)
+
+// Each kernel family binds its functions in native/bind_<family>.cpp and is registered in binding.cpp.
+void register_elementwise(Napi::Env env, Napi::Object exports);
 
 }  // namespace llamats
