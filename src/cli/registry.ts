@@ -5,6 +5,8 @@ import type { Command } from './command.js';
 type Loader = () => Promise<Command>;
 
 export const commandLoaders: Record<string, Loader> = {
+  detokenize: async () => (await import('./commands/detokenize.js')).command,
   info: async () => (await import('./commands/info.js')).command,
   params: async () => (await import('./commands/params.js')).command,
+  tokenize: async () => (await import('./commands/tokenize.js')).command,
 };
