@@ -157,4 +157,15 @@ export interface Kernels {
    * param, m, v: m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; p -= lr·(m̂/(sqrt(v̂)+eps) + wd·p).
    */
   adamw(param: F32, grad: F32, m: F32, v: F32, n: number, h: AdamWHyper): void;
+
+  // ---- weights in GGUF storage types (inference) ---------------------------------------------------------
+  /**
+   * out[M, N] = x[M, K] · Wᵀ where W is N rows of K values stored in a ggml type (F16 1, BF16 30, Q8_0 8,
+   * Q4_0 2, Q4_K 12, Q6_K 14): each row is K / blockSize blocks, rows contiguous. Computed from the blocks
+   * directly (activations quantized to 8 bits on the fly where the type's dot product calls for it, as
+   * llama.cpp does), never by dequantizing the whole matrix. Added by the weight-format work.
+   */
+  matmulQuant?(out: F32, x: F32, w: Uint8Array, ggmlType: number, d: { M: number; K: number; N: number }): void;
+  /** Dequantizes row `row` of a ggml-typed matrix with K columns into out[K]. */
+  dequantizeRow?(out: F32, w: Uint8Array, ggmlType: number, row: number, K: number): void;
 }
