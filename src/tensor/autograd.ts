@@ -58,11 +58,21 @@ function checkGradTarget(t: Tensor): void {
   if (t.grad && !sameShape(t.grad.shape, t.shape)) throw new ShapeError('backward', `grad of ${t}`, t.shape, t.grad.shape);
 }
 
+/**
+ * A new gradient buffer for t. A leaf's gradient outlives the tidy scope of the step that made it (the optimizer
+ * reads it afterwards), so it is allocated outside any scope; an intermediate's gradient is pooled and freed by
+ * backward() as soon as its node has used it.
+ */
+function newGrad(t: Tensor, zero: boolean): Tensor {
+  if (t.node) return zero ? zeros(t.shape) : empty(t.shape);
+  return outsideScopes(() => zeros(t.shape));
+}
+
 /** fn ADDS its contribution into dst (a zeroed buffer is created on first use). */
 export function gradAdd(t: Tensor | null, fn: (dst: Float32Array) => void): void {
   if (!t || !t.requiresGrad) return;
   checkGradTarget(t);
-  if (!t.grad) t.grad = zeros(t.shape);
+  if (!t.grad) t.grad = newGrad(t, true);
   fn(gradData(t));
 }
 
@@ -71,7 +81,7 @@ export function gradWrite(t: Tensor | null, fn: (dst: Float32Array) => void): vo
   if (!t || !t.requiresGrad) return;
   checkGradTarget(t);
   if (!t.grad) {
-    t.grad = empty(t.shape);
+    t.grad = newGrad(t, false);
     fn(gradData(t));
     return;
   }
@@ -86,7 +96,7 @@ export function gradAccumulate(t: Tensor | null, fn: (dst: Float32Array, accumul
   if (!t || !t.requiresGrad) return;
   checkGradTarget(t);
   if (!t.grad) {
-    t.grad = empty(t.shape);
+    t.grad = newGrad(t, false);
     fn(gradData(t), false);
   } else {
     fn(gradData(t), true);
@@ -179,6 +189,16 @@ export function tidy<T>(fn: () => T): T {
     else t.dispose();
   }
   return result;
+}
+
+/** Runs fn with no tidy scope active: tensors it makes are garbage-collected, not pooled. */
+export function outsideScopes<T>(fn: () => T): T {
+  const saved = scopes.splice(0, scopes.length);
+  try {
+    return fn();
+  } finally {
+    scopes.push(...saved);
+  }
 }
 
 /** Keeps a tensor alive past the end of the current tidy scope (it is then the caller's to dispose). */

@@ -60,24 +60,20 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const k = kernels();
   k.matmul(out.data, dataOf(la.data), dataOf(lb.data), { M, K, N, transA: la.trans, transB: lb.trans, accumulate: false, batch, strideA: M * K, strideB, strideC: M * N });
   return record(out, 'matmul', [la.data, lb.data], (g) => {
-    // dA = g·op(B)ᵀ, stored in A's layout: if A is transposed-stored [K, M], dA_stored = op(B)·gᵀ.
-    gradAccumulate(la.data, (dA, accumulate) => {
-      if (!la.trans) k.matmul(dA, g.data, dataOf(lb.data), { M, K: N, N: K, transA: false, transB: !lb.trans, accumulate, batch, strideA: M * N, strideB, strideC: M * K });
-      else k.matmul(dA, dataOf(lb.data), g.data, { M: K, K: N, N: M, transA: lb.trans, transB: true, accumulate, batch, strideA: strideB, strideB: M * N, strideC: M * K });
-    });
-    // dB = op(A)ᵀ·g summed over the batch when B is shared; stored in B's layout.
+    // Gradients are dense in each operand's logical shape (a transposed view's gradient is [M, K] even when its
+    // storage is [K, M]; the transpose node maps it back): dA = g·op(B)ᵀ, dB = op(A)ᵀ·g (summed over the batch
+    // when B is shared).
+    gradAccumulate(la.data, (dA, accumulate) =>
+      k.matmul(dA, g.data, dataOf(lb.data), { M, K: N, N: K, transA: false, transB: !lb.trans, accumulate, batch, strideA: M * N, strideB, strideC: M * K }),
+    );
     gradAccumulate(lb.data, (dB, accumulate) => {
-      if (strideB === 0) {
-        for (let i = 0; i < batch; i++) {
-          const gi = g.data.subarray(i * M * N);
-          const ai = dataOf(la.data).subarray(i * M * K);
-          if (!lb.trans) k.matmul(dB, ai, gi, { M: K, K: M, N, transA: !la.trans, transB: false, accumulate: accumulate || i > 0 });
-          else k.matmul(dB, gi, ai, { M: N, K: M, N: K, transA: true, transB: la.trans, accumulate: accumulate || i > 0 });
-        }
-      } else if (!lb.trans) {
+      if (strideB !== 0) {
         k.matmul(dB, dataOf(la.data), g.data, { M: K, K: M, N, transA: !la.trans, transB: false, accumulate, batch, strideA: M * K, strideB: M * N, strideC: K * N });
-      } else {
-        k.matmul(dB, g.data, dataOf(la.data), { M: N, K: M, N: K, transA: true, transB: la.trans, accumulate, batch, strideA: M * N, strideB: M * K, strideC: K * N });
+        return;
+      }
+      for (let i = 0; i < batch; i++) {
+        const ai = dataOf(la.data).subarray(i * M * K);
+        k.matmul(dB, ai, g.data.subarray(i * M * N), { M: K, K: M, N, transA: !la.trans, transB: false, accumulate: accumulate || i > 0 });
       }
     });
   });
