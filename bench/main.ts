@@ -23,6 +23,7 @@ export interface BenchReport {
 type BenchRunner = (args: string[]) => Promise<BenchReport>;
 
 const benches: Record<string, () => Promise<BenchRunner>> = {
+  tokenizer: async () => (await import('./tokenizer.js')).run,
   // one line per benchmark file, e.g.:  gemm: async () => (await import('./gemm.js')).run,
 };
 
