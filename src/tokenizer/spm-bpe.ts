@@ -10,7 +10,7 @@ import { mergeHeap } from './bpe-merge.js';
 import { SpecialMatcher } from './special-tokens.js';
 import { Utf8StreamDecoder } from './stream-decoder.js';
 import { TokenType, type DecodeOptions, type EncodedWithOffsets, type EncodeOptions, type SpmVocab, type StreamDecoder, type Tokenizer } from './types.js';
-import { concatBytes, utf8Decode, utf8Encode } from './utf8.js';
+import { concatBytes, toWellFormed, utf8Decode, utf8Encode } from './utf8.js';
 
 export const SPACE_MARK = '\u2581'; // ▁
 const CACHE_LIMIT = 1 << 16;
@@ -93,6 +93,7 @@ export class SpmBpeTokenizer implements Tokenizer {
 
   private encodeText(text: string, prefix: boolean, out: number[], starts: number[] | undefined): void {
     if (text === '') return;
+    text = toWellFormed(text); // a lone surrogate is U+FFFD (a piece), not the bytes EF BF BD
     const lead = prefix && this.vocab.addDummyPrefix ? 1 : 0;
     const s = (lead ? SPACE_MARK : '') + text.replaceAll(' ', SPACE_MARK);
     const emit = (a: number, b: number) => {

@@ -4,7 +4,7 @@
 import type { StreamDecoder } from './types.js';
 
 export class Utf8StreamDecoder implements StreamDecoder {
-  private readonly decoder = new TextDecoder('utf-8');
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
   /** `bytesOf(id)` gives the bytes a token adds to the text (it may keep state, e.g. Llama 2's leading space). */
   constructor(private readonly bytesOf: (id: number) => Uint8Array) {}

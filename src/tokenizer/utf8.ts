@@ -2,7 +2,7 @@
 // as U+FFFD (EF BF BD), so decode(encode(s)) === s.toWellFormed() (documented in README "Tokenizers").
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // a leading U+FEFF is text, not a mark to drop
 
 export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);
