@@ -30,7 +30,9 @@ export function vocabFromHfJson(json: unknown, file: string): Vocab {
   if (typeof model !== 'object' || model === null || model.type !== 'BPE') throw new FileFormatError(file, 'model.type', '"BPE"', JSON.stringify(model?.type));
   if (typeof model.vocab !== 'object' || model.vocab === null) throw new FileFormatError(file, 'model.vocab', 'an object piece → id', typeof model.vocab);
   const added = Array.isArray(j.added_tokens) ? j.added_tokens : [];
-  const n = Math.max(-1, ...Object.values(model.vocab), ...added.map((t) => t.id)) + 1;
+  let n = 0;
+  for (const id of Object.values(model.vocab)) n = Math.max(n, id + 1);
+  for (const t of added) n = Math.max(n, t.id + 1);
   const pieces: string[] = new Array(n).fill('');
   const types = new Int32Array(n).fill(TokenType.unused);
   for (const [p, id] of Object.entries(model.vocab)) {
@@ -111,8 +113,8 @@ function spmMerges(v: SpmVocab): string[] {
 export function tokenizerToHfJson(tok: Tokenizer | Vocab): object {
   const v = 'kind' in tok ? tok : tok.vocab;
   const pieces = vocabPieces(v);
-  const vocab: Record<string, number> = {};
-  pieces.forEach((p, i) => { if (!(p in vocab)) vocab[p] = i; });
+  const vocab: Record<string, number> = Object.create(null) as Record<string, number>; // pieces like "constructor"
+  pieces.forEach((p, i) => { if (!Object.hasOwn(vocab, p)) vocab[p] = i; });
   const specialIds = pieces.map((_, i) => i).filter((i) => isSpecialType(v.types[i]!) || (v.kind === 'spm' && v.types[i] === TokenType.unknown));
   const addedTokens = specialIds.map((i) => added(i, pieces[i]!, v.types[i] !== TokenType.userDefined));
   const head = { version: '1.0', truncation: null, padding: null, added_tokens: addedTokens };
