@@ -2,7 +2,7 @@
 // "true" is the exact Jaccard of the shingle sets and "predicted" is "ended in the same cluster". Also the
 // empirical S-curve: the share of pairs caught in each similarity bucket.
 import type { Doc } from './doc.js';
-import { findNearDuplicates, MINHASH_DEFAULTS, type MinHashDedupConfig } from './minhash-dedup.js';
+import { clusterPairs, findNearDuplicates, MINHASH_DEFAULTS, type MinHashDedupConfig, type NearDuplicates } from './minhash-dedup.js';
 import type { InjectedPair } from './near-duplicates.js';
 import { jaccard } from './shingles.js';
 
@@ -25,12 +25,17 @@ export interface DedupEvaluation {
   points: { jaccard: number; caught: boolean; rate: number }[];
 }
 
-export function evaluateDedup(docs: readonly Doc[], truth: readonly InjectedPair[], config: Partial<MinHashDedupConfig> = {}): DedupEvaluation {
-  const c = { ...MINHASH_DEFAULTS, ...config };
-  const found = findNearDuplicates(docs, c);
+/** `found` may be passed in to evaluate the run the pipeline already did; `verify` re-clusters its candidates
+ * with the other verification to compare both at the cost of one union-find. */
+export function evaluateDedup(
+  docs: readonly Doc[], truth: readonly InjectedPair[], config: Partial<MinHashDedupConfig> = {},
+  found: NearDuplicates = findNearDuplicates(docs, config), verify: MinHashDedupConfig['verify'] = { ...MINHASH_DEFAULTS, ...config }.verify,
+): DedupEvaluation {
+  const c = { ...MINHASH_DEFAULTS, ...config, verify };
+  const { clusterOf } = clusterPairs(docs.length, found.candidatePairs, verify, c.threshold);
   const points = truth.map((p) => ({
     jaccard: jaccard(found.shingles[p.original]!, found.shingles[p.copy]!),
-    caught: found.clusterOf[p.original] === found.clusterOf[p.copy],
+    caught: clusterOf[p.original] === clusterOf[p.copy],
     rate: p.rate,
   }));
   const isDup = (j: number) => j >= c.threshold;

@@ -34,9 +34,18 @@ export interface DuplicatePair {
   similarity: number;
 }
 
+export interface CandidatePair {
+  a: number;
+  b: number;
+  exact: number;
+  estimate: number;
+}
+
 export interface NearDuplicates {
   /** Verified pairs (indices into the input). */
   pairs: DuplicatePair[];
+  /** Every LSH candidate with both similarities, so a report can compare the two ways of verifying. */
+  candidatePairs: CandidatePair[];
   candidates: number;
   bands: number;
   rows: number;
@@ -57,28 +66,34 @@ export function findNearDuplicates(docs: readonly Doc[], config: Partial<MinHash
   const shingles = docs.map((d) => shingleSet(d.text, c.ngram));
   const sigs = shingles.map((s) => hasher.signature(s));
   const candidates = lshCandidates(sigs, banding.bands, banding.rows);
+  const candidatePairs = candidates.map(([a, b]) => ({ a, b, exact: jaccard(shingles[a]!, shingles[b]!), estimate: estimateJaccard(sigs[a]!, sigs[b]!) }));
+  const { pairs, clusterOf } = clusterPairs(docs.length, candidatePairs, c.verify, c.threshold);
+  return { pairs, candidatePairs, candidates: candidates.length, ...banding, clusterOf, shingles };
+}
+
+/** Verified pairs and clusters (representative = earliest member, so "keep the first" does not depend on the
+ * order of unions) from candidates, verifying with the exact or the estimated similarity. */
+export function clusterPairs(n: number, candidates: readonly CandidatePair[], verify: MinHashDedupConfig['verify'], threshold: number): { pairs: DuplicatePair[]; clusterOf: Int32Array } {
   const pairs: DuplicatePair[] = [];
-  const uf = new UnionFind(docs.length);
-  for (const [a, b] of candidates) {
-    const similarity = c.verify === 'exact' ? jaccard(shingles[a]!, shingles[b]!) : estimateJaccard(sigs[a]!, sigs[b]!);
-    if (similarity >= c.threshold) {
-      pairs.push({ a, b, similarity });
-      uf.union(a, b);
+  const uf = new UnionFind(n);
+  for (const p of candidates) {
+    const similarity = verify === 'exact' ? p.exact : p.estimate;
+    if (similarity >= threshold) {
+      pairs.push({ a: p.a, b: p.b, similarity });
+      uf.union(p.a, p.b);
     }
   }
-  // Representative = the earliest member, so "keep the first" does not depend on union order.
   const first = new Map<number, number>();
-  const clusterOf = new Int32Array(docs.length);
-  for (let i = 0; i < docs.length; i++) {
+  const clusterOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
     const root = uf.find(i);
     if (!first.has(root)) first.set(root, i);
     clusterOf[i] = first.get(root)!;
   }
-  return { pairs, candidates: candidates.length, ...banding, clusterOf, shingles };
+  return { pairs, clusterOf };
 }
 
-export function minhashDedup(docs: readonly Doc[], config: Partial<MinHashDedupConfig> = {}, countTokens: CountTokens = estimateTokens): FilterStep {
-  const found = findNearDuplicates(docs, config);
+export function minhashDedup(docs: readonly Doc[], config: Partial<MinHashDedupConfig> = {}, countTokens: CountTokens = estimateTokens, found = findNearDuplicates(docs, config)): FilterStep {
   const best = new Map<number, DuplicatePair>();
   for (const p of found.pairs) for (const i of [p.a, p.b]) if (!best.has(i) || best.get(i)!.similarity < p.similarity) best.set(i, p);
   const kept: Doc[] = [];
