@@ -11,6 +11,7 @@ import { randomStrings } from './random-strings.js';
 
 const N = process.env.LLAMATS_SLOW === '1' ? 3000 : 300;
 const strings = randomStrings(42, N);
+const UNICODE_16 = /[\u0897\u1c89\u1c8a\u2427-\u2429\u31e4\u31e5\ua7cb-\ua7cd\ua7da-\ua7dc\u{105c0}-\u{105ff}\u{10d40}-\u{10d8f}\u{11380}-\u{113ff}\u{116d0}-\u{116ff}\u{11bc0}-\u{11bff}\u{13460}-\u{143ff}\u{16100}-\u{1613f}\u{16d40}-\u{16d7f}\u{1cc00}-\u{1cebf}\u{1e5d0}-\u{1e5ff}]/u;
 const PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
 test('round trip: decode(encode(s)) === s for both tokenizers; lone surrogates become U+FFFD', () => {
@@ -54,7 +55,9 @@ test('llama2: exact ids against llama-tokenizer-js', async () => {
 
 for (const [name, gguf, tok] of [['llama2', LLAMA2_GGUF, llama2], ['llama3', LLAMA3_GGUF, llama3]] as const) {
   test(`${name}: exact ids (and Llama 2 detokenization) against llama.cpp (node-llama-cpp, child process)`, async (t) => {
-    const texts = strings.filter((s) => !s.includes('\u017f')); // 'ſ: llama.cpp folds case ASCII-only (see pretokenize.ts)
+    // Left out: 'ſ (llama.cpp folds case ASCII-only, see pretokenize.ts) and characters first assigned in
+    // Unicode 16 (2024), which llama.cpp's tables (older) do not class as letters while Node's ICU and tiktoken do.
+    const texts = strings.filter((s) => !s.includes('\u017f') && !UNICODE_16.test(s));
     const r = await llamaCpp({ model: gguf, vocabOnly: true, op: 'tokenize', texts, special: false });
     if (!r.ok) return t.skip(r.reason);
     const ours = texts.map((s) => tok().encode(s));
