@@ -10,4 +10,6 @@ export const commandLoaders: Record<string, Loader> = {
   info: async () => (await import('./commands/info.js')).command,
   params: async () => (await import('./commands/params.js')).command,
   tokenize: async () => (await import('./commands/tokenize.js')).command,
+  tokenizer: async () => (await import('./commands/tokenizer.js')).command,
+  world: async () => (await import('./commands/world.js')).command,
 };
