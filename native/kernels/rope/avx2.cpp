@@ -1,0 +1,17 @@
+#include "kernels/vec/avx2.h"
+#include "rope.h"
+#include "simd.h"
+
+namespace llamats::simd {
+template <>
+__m256 swap_pairs<avx2::Vec>(__m256 v) { return _mm256_permute_ps(v, 0xB1); }
+}  // namespace llamats::simd
+
+namespace llamats::avx2 {
+
+void rope_row(float* out, const float* x, const double* cs, const double* sn, int64_t n_heads, int64_t head_dim,
+              bool half, float sign) {
+  simd::rope_row<Vec>(out, x, cs, sn, n_heads, head_dim, half, sign);
+}
+
+}  // namespace llamats::avx2
