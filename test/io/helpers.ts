@@ -27,3 +27,26 @@ export function assertFormatError(fn: () => unknown, file: string, field: RegExp
 }
 
 export const VOCAB_DIR = new URL('../fixtures/vocab/', import.meta.url).pathname;
+
+import type { ModelConfig } from '../../src/model/config.js';
+import { numel, paramSpecs } from '../../src/model/params.js';
+import { f32Tensor } from '../../src/io/model-file.js';
+import type { WeightTensor } from '../../src/io/weights.js';
+import { Rng } from '../../src/util/rng.js';
+
+/** A small Llama with every feature: GQA (4 heads, 2 KV heads), two layers, untied output. */
+export const miniConfig = (over: Partial<ModelConfig> = {}): ModelConfig => ({
+  dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, headDim: 16, ffnDim: 128, vocabSize: 96, normEps: 1e-5, ropeTheta: 10000,
+  ropeScaling: null, maxSeqLen: 512, tiedEmbeddings: false, ...over,
+});
+
+/** Random f32 weights, uniform with std ≈ 0.02 like Llama's init (norms around 1); cheap for big vocabularies. */
+export function randomTensors(config: ModelConfig, seed: number): Map<string, WeightTensor> {
+  const rng = new Rng(seed);
+  const fill = (n: number, base: number, scale: number) => {
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = base + scale * (rng.uniform() - 0.5);
+    return x;
+  };
+  return new Map(paramSpecs(config).map((s) => [s.name, f32Tensor(s.shape, s.kind === 'norm' ? fill(numel(s.shape), 1, 0.3) : fill(numel(s.shape), 0, 0.07))]));
+}
