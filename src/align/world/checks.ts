@@ -89,12 +89,15 @@ function scoreNumber(c: Extract<Check, { kind: 'number' }>, response: string): S
   const span = answerSpan(response);
   const got = span === response.trim() ? integersIn(span).at(-1) : integersIn(span)[0];
   const eq = equations(response);
-  // Steps: the share of true equations, scaled down when fewer than required are shown.
-  const steps = c.stepsRequired === 0
-    ? (eq.total === 0 ? 1 : eq.valid / eq.total)
-    : (eq.total === 0 ? 0 : (eq.valid / eq.total) * Math.min(1, eq.total / c.stepsRequired));
+  // Steps: the share of true equations, scaled down when fewer than required are shown; none shown = no credit.
+  const steps = eq.total === 0 ? 0 : (eq.valid / eq.total) * Math.min(1, eq.total / Math.max(1, c.stepsRequired));
   const stepText = `steps ${eq.valid}/${eq.total} true, ${c.stepsRequired} required`;
-  if (got === c.value) return { score: round(0.8 + 0.2 * steps), details: `right; ${stepText}` };
+  if (got === c.value) {
+    // Right: 0.8 + 0.2 × steps; a bare answer is complete when no steps are required.
+    const full = c.stepsRequired === 0 && eq.total === 0;
+    return { score: full ? 1 : round(0.8 + 0.2 * steps), details: `right; ${stepText}` };
+  }
+  // Wrong: 0.4 × closeness (exp(−|d| / max(1, 10% of the value))) + 0.2 × steps.
   const closeness = got === undefined ? 0 : Math.exp(-Math.abs(got - c.value) / Math.max(1, Math.abs(c.value) * 0.1));
   return { score: round(0.4 * closeness + 0.2 * steps), details: `expected ${c.value}, got ${got ?? 'no number'}; ${stepText}` };
 }
