@@ -10,7 +10,11 @@ import { readGguf } from '../src/io/gguf/read.js';
 import { vocabFromGguf } from '../src/tokenizer/gguf.js';
 import { makeTokenizer } from '../src/tokenizer/make.js';
 import type { BpeVocab } from '../src/tokenizer/types.js';
-import { row, type BenchReport } from './main.js';
+import type { BenchReport, BenchRow } from './main.js'; // types only: main.js awaits this module's import
+
+function row(c: string, unit: string, llamats: number, peer: string | null, peerValue: number | null): BenchRow {
+  return { case: c, unit, llamats, peer, peer_value: peerValue, ratio: peerValue ? llamats / peerValue : null };
+}
 
 const ROOT = join(import.meta.dirname, '..', import.meta.dirname.includes('dist') ? '..' : '');
 const VOCAB = join(ROOT, 'test', 'fixtures', 'vocab');
