@@ -5,6 +5,7 @@ import type { Command } from './command.js';
 type Loader = () => Promise<Command>;
 
 export const commandLoaders: Record<string, Loader> = {
+  convert: async () => (await import('./commands/convert.js')).command,
   data: async () => (await import('./commands/data.js')).command,
   detokenize: async () => (await import('./commands/detokenize.js')).command,
   info: async () => (await import('./commands/info.js')).command,
