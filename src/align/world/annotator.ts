@@ -35,7 +35,7 @@ export interface AnnotatorConfig {
 }
 
 export const DEFAULT_ANNOTATOR: AnnotatorConfig = {
-  noise: 0.05,
+  noise: 0.1,
   annotators: 8,
   lengthBias: 0.02,
   disagreement: 0.05,

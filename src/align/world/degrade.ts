@@ -61,7 +61,9 @@ function contentDegradations(kb: Kb, rng: Rng, check: Check, gold: string): Cand
   switch (check.kind) {
     case 'entity': {
       const wrong = wrongValues(kb, check.value).filter((v) => !check.exclude.includes(v));
-      const out: Candidate[] = [{ kind: 'partial', response: replaceWord(gold, check.value, misspell(rng, check.value)) }];
+      // A near miss: a misspelt name, or a count that is off by one.
+      const near = /^\d+$/.test(check.value) ? String(Number(check.value) + 1) : misspell(rng, check.value);
+      const out: Candidate[] = [{ kind: 'partial', response: replaceWord(gold, check.value, near) }];
       if (check.exclude.length > 0) out.push({ kind: 'wrong_value', response: replaceWord(gold, check.value, check.exclude[0]!) });
       else if (wrong.length > 0) out.push({ kind: 'wrong_value', response: replaceWord(gold, check.value, rng.pick(wrong)) });
       return out;

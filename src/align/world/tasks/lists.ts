@@ -56,7 +56,7 @@ const OPS: readonly ListOp[] = [
     make: (rng) => {
       const xs = rng.uniform() < 0.5 ? numbers(rng, 3 + rng.int(2)).map(String) : wordList(rng, 3 + rng.int(2));
       const r = [...xs].reverse();
-      return { items: xs, check: { kind: 'list', items: r, ordered: true }, gold: r.join(', '), steps: [`The last item is ${r[0]}, the first is ${xs[0]}.`], answer: r.join(', ') };
+      return { items: xs, check: { kind: 'list', items: r, ordered: true }, gold: `Reversed: ${r.join(', ')}`, steps: [`The last item is ${r[0]}, the first is ${xs[0]}.`], answer: r.join(', ') };
     },
   },
   {
@@ -67,7 +67,7 @@ const OPS: readonly ListOp[] = [
       const words = d === 3 && rng.uniform() < 0.5;
       const xs = words ? wordList(rng, 4 + rng.int(2)) : numbers(rng, d === 2 ? 3 + rng.int(2) : 5 + rng.int(2)).map(String);
       const sorted = words ? [...xs].sort() : [...xs].sort((a, b) => Number(a) - Number(b));
-      return { items: xs, check: { kind: 'list', items: sorted, ordered: true }, gold: sorted.join(', '), steps: [`${words ? 'Alphabetically' : 'From smallest to largest'}, ${sorted[0]} comes first and ${sorted[sorted.length - 1]} last.`], answer: sorted.join(', ') };
+      return { items: xs, check: { kind: 'list', items: sorted, ordered: true }, gold: `Sorted: ${sorted.join(', ')}`, steps: [`${words ? 'Alphabetically' : 'From smallest to largest'}, ${sorted[0]} comes first and ${sorted[sorted.length - 1]} last.`], answer: sorted.join(', ') };
     },
   },
   {
