@@ -12,5 +12,6 @@ export const commandLoaders: Record<string, Loader> = {
   params: async () => (await import('./commands/params.js')).command,
   tokenize: async () => (await import('./commands/tokenize.js')).command,
   tokenizer: async () => (await import('./commands/tokenizer.js')).command,
+  train: async () => (await import('./commands/train.js')).command,
   world: async () => (await import('./commands/world.js')).command,
 };

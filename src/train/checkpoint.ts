@@ -1,0 +1,128 @@
+// Training checkpoints: everything a run needs to continue bit for bit, in one file (llm.c: "a checkpoint is one
+// write"). Layout (little-endian):
+//   0   "LTCK"  magic
+//   4   u32     version (1)
+//   8   u32     byte length J of the JSON metadata
+//   12  u32     0 (reserved)
+//   16  JSON    metadata (step, tokens, configs, data-cursor state, optimizer step), zero-padded to 64 bytes
+//   …   f32[n]  parameters, then f32[n] AdamW m, then f32[n] AdamW v   (n = meta.floats)
+//   end 32 B    SHA-256 of every byte before it
+// Written atomically (temp file + fsync + rename), so a kill leaves the previous checkpoint or this one, never a
+// torn file; the checksum catches what rename cannot (bit rot, a copy cut short).
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelConfig } from '../model/config.js';
+import { FileFormatError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/fs.js';
+import type { TrainConfig } from './config.js';
+
+const MAGIC = 'LTCK';
+const VERSION = 1;
+const HEADER = 16;
+const ALIGN = 64;
+const HASH = 32;
+
+export interface CheckpointMeta {
+  /** Optimizer steps completed. */
+  step: number;
+  /** Training tokens consumed so far. */
+  tokens: number;
+  /** Elements in each of params, m, v. */
+  floats: number;
+  config: TrainConfig;
+  /** The model as trained at this step (its RoPE θ and context are the current stage's). */
+  model: ModelConfig;
+  /** The data sampler's cursor (opaque JSON). */
+  data: unknown;
+  /** Validation loss at this step, when it was evaluated. */
+  valLoss: number | null;
+}
+
+export interface Checkpoint {
+  meta: CheckpointMeta;
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+const bytesOf = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+
+export function saveCheckpoint(path: string, c: Checkpoint): void {
+  const n = c.meta.floats;
+  for (const [name, a] of [['params', c.params], ['m', c.m], ['v', c.v]] as const) {
+    if (a.length !== n) throw new FileFormatError(path, name, `${n} floats (meta.floats)`, String(a.length));
+  }
+  const json = Buffer.from(JSON.stringify(c.meta), 'utf8');
+  const head = new Uint8Array(alignUp(HEADER + json.length));
+  const dv = new DataView(head.buffer);
+  head.set(Buffer.from(MAGIC, 'latin1'), 0);
+  dv.setUint32(4, VERSION, true);
+  dv.setUint32(8, json.length, true);
+  head.set(json, HEADER);
+  const chunks = [head, bytesOf(c.params), bytesOf(c.m), bytesOf(c.v)];
+  const hash = createHash('sha256');
+  for (const ch of chunks) hash.update(ch);
+  writeFileAtomic(path, [...chunks, hash.digest()]);
+}
+
+export function loadCheckpoint(path: string): Checkpoint {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new FileFormatError(path, 'file', 'a readable checkpoint', (e as Error).message);
+  }
+  if (buf.length < HEADER + HASH) throw new FileFormatError(path, 'size', `at least ${HEADER + HASH} bytes`, String(buf.length));
+  const magic = buf.toString('latin1', 0, 4);
+  if (magic !== MAGIC) throw new FileFormatError(path, 'magic', `"${MAGIC}" (a llamats training checkpoint)`, JSON.stringify(magic));
+  const version = buf.readUInt32LE(4);
+  if (version !== VERSION) throw new FileFormatError(path, 'version', String(VERSION), String(version));
+  const jsonLen = buf.readUInt32LE(8);
+  if (HEADER + jsonLen > buf.length) throw new FileFormatError(path, 'metadata length', `≤ ${buf.length - HEADER}`, String(jsonLen));
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(buf.toString('utf8', HEADER, HEADER + jsonLen)) as CheckpointMeta;
+  } catch (e) {
+    throw new FileFormatError(path, 'metadata', 'JSON', (e as Error).message);
+  }
+  const n = meta.floats;
+  const start = alignUp(HEADER + jsonLen);
+  const expected = start + 3 * 4 * n + HASH;
+  if (!Number.isInteger(n) || buf.length !== expected) throw new FileFormatError(path, 'size', `${expected} bytes for ${n} floats ×3`, `${buf.length} bytes`);
+  const digest = createHash('sha256').update(buf.subarray(0, buf.length - HASH)).digest();
+  if (!digest.equals(buf.subarray(buf.length - HASH))) throw new FileFormatError(path, 'SHA-256 checksum', 'to match the contents', 'a mismatch (the file is corrupt)');
+  // Copy out: the Buffer may not be 4-byte aligned, and the arrays outlive it.
+  const floats = (k: number) => new Float32Array(buf.buffer.slice(buf.byteOffset + start + k * 4 * n, buf.byteOffset + start + (k + 1) * 4 * n));
+  return { meta, params: floats(0), m: floats(1), v: floats(2) };
+}
+
+/** Reads only the metadata (checks the header, not the checksum). */
+export function readCheckpointMeta(path: string): CheckpointMeta {
+  return loadCheckpoint(path).meta;
+}
+
+export const checkpointDir = (out: string): string => join(out, 'checkpoints');
+export const checkpointPath = (out: string, step: number): string => join(checkpointDir(out), `step-${String(step).padStart(8, '0')}.ckpt`);
+
+/** The run's checkpoints, oldest first. */
+export function listCheckpoints(out: string): { step: number; path: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(checkpointDir(out));
+  } catch {
+    return [];
+  }
+  return names
+    .map((f) => /^step-(\d+)\.ckpt$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ step: Number(m[1]), path: join(checkpointDir(out), m[0]) }))
+    .sort((a, b) => a.step - b.step);
+}
+
+/** Deletes all but the newest `keep` checkpoints. */
+export function pruneCheckpoints(out: string, keep: number): void {
+  const all = listCheckpoints(out);
+  for (const c of all.slice(0, Math.max(0, all.length - keep))) rmSync(c.path, { force: true });
+}

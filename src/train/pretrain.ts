@@ -1,0 +1,42 @@
+// `llamats train`: data → train loop → greedy sample → export, with a summary.json in the run folder. The
+// summary puts the validation loss next to the unigram baseline of the same held-out tokens: the loss a model
+// with no context would reach.
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/fs.js';
+import type { TrainConfig } from './config.js';
+import { train, type TrainOptions } from './loop.js';
+import { openData } from './open-data.js';
+import { greedySample } from './sample.js';
+
+export interface PretrainSummary {
+  out: string;
+  step: number;
+  /** Validation loss (nats/token) of the final model — the Polyak average when averaging is on. */
+  valLoss: number | null;
+  valPerplexity: number | null;
+  /** Cross-entropy of the same validation targets under the training unigram distribution. */
+  unigramEntropy: number;
+  average: { valLossLast: number; valLossAverage: number; checkpoints: number[] } | null;
+  sample: string | null;
+  seconds: number;
+}
+
+export function pretrain(cfg: TrainConfig, opts: TrainOptions = {}): PretrainSummary {
+  const t0 = performance.now();
+  const data = openData(cfg, opts.resume ?? false);
+  const r = train(cfg, data, opts);
+  const done = r.step === cfg.schedule.steps;
+  const sample = done && data.tokenizer && cfg.sample.tokens > 0 ? greedySample(r.model, data.tokenizer, cfg.sample.prompt, cfg.sample.tokens) : null;
+  const summary: PretrainSummary = {
+    out: cfg.out,
+    step: r.step,
+    valLoss: r.valLoss,
+    valPerplexity: r.valLoss === null ? null : Math.exp(r.valLoss),
+    unigramEntropy: r.unigramEntropy,
+    average: r.average,
+    sample,
+    seconds: (performance.now() - t0) / 1000,
+  };
+  writeFileAtomic(join(cfg.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}
