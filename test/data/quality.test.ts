@@ -23,7 +23,7 @@ test('the classifier learns a separable toy task and its loss falls', () => {
   const good = ['the committee reviewed the annual budget', 'the report describes the history of the region', 'the author explains the method in detail'];
   const bad = ['click here free money now', 'free prize winner click now', 'cheap offer click free now'];
   const examples = [...good.map((text) => ({ text, label: 1 as const })), ...bad.map((text) => ({ text, label: 0 as const }))];
-  const model = new QualityClassifier({ ...CLASSIFIER_DEFAULTS, buckets: 1 << 12, epochs: 40, lr: 0.5 });
+  const model = new QualityClassifier({ ...CLASSIFIER_DEFAULTS, buckets: 1 << 12, epochs: 40, minUpdates: 0, lr: 0.5 });
   const losses = model.train(examples);
   assert.ok(losses[losses.length - 1]! < losses[0]! / 2, `loss ${losses[0]} → ${losses[losses.length - 1]}`);
   assert.ok(model.score('the report explains the budget') > 0.5);
@@ -35,7 +35,7 @@ test('quality classifier on bundled sources: held-out-document and held-out-sour
     ...loadMobyDick({ limit: 60 }), ...loadSotu({ limit: 60 }), ...generateMathProblems({ count: 40 }),
     ...loadSpamAssassin({ groups: ['spam-1', 'spam-2'], limit: 80 }),
   ];
-  const q = trainQualityModel(docs, { syntheticNegatives: 80 });
+  const q = trainQualityModel(docs, { syntheticNegatives: 80, minUpdates: 4000, maxWords: 200 });
   assert.ok(q.heldOutDocs !== null && q.heldOutSources !== null);
   assert.ok(q.heldOutDocs.auc >= 0.9, `held-out documents AUC ${q.heldOutDocs.auc}`);
   assert.ok(q.heldOutSources.auc >= 0.9, `held-out sources AUC ${q.heldOutSources.auc}`);
