@@ -37,19 +37,24 @@ export interface Drawn {
   instance: Instance;
 }
 
-/** One instance of the split, with its task, level and phrasing. */
+/** One instance of `task` in the split (level and phrasing drawn too), or null if none turns up in 200 draws. */
+export function drawFromTask(kb: Kb, plan: SplitPlan, split: Split, rng: Rng, task: TaskSpec, difficulties?: readonly Difficulty[]): Drawn | null {
+  const levels = task.difficulties.filter((d) => !difficulties || difficulties.includes(d));
+  const difficulty = rng.pick(levels);
+  const template = rng.pick(templatesFor(plan, split, task));
+  const wholeTaskHeldOut = plan.heldOutTasks.has(task.id);
+  for (let i = 0; i < 200; i++) {
+    const instance = task.generate(kb, rng, difficulty, template);
+    if (wholeTaskHeldOut || splitOfKey(plan, instance.key) === split) return { task, difficulty, template, instance };
+  }
+  return null;
+}
+
+/** One instance of the split from a task drawn by weight. */
 export function drawInstance(kb: Kb, plan: SplitPlan, split: Split, rng: Rng, tasks: readonly TaskSpec[], weights: readonly number[], difficulties?: readonly Difficulty[]): Drawn {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const task = tasks[pickWeighted(rng, weights)]!;
-    const levels = task.difficulties.filter((d) => !difficulties || difficulties.includes(d));
-    const templates = templatesFor(plan, split, task);
-    const difficulty = rng.pick(levels);
-    const template = rng.pick(templates);
-    const wholeTaskHeldOut = plan.heldOutTasks.has(task.id);
-    for (let i = 0; i < 200; i++) {
-      const instance = task.generate(kb, rng, difficulty, template);
-      if (wholeTaskHeldOut || splitOfKey(plan, instance.key) === split) return { task, difficulty, template, instance };
-    }
+    const d = drawFromTask(kb, plan, split, rng, tasks[pickWeighted(rng, weights)]!, difficulties);
+    if (d) return d;
   }
   throw new ConfigError('world sample', 'split', `tasks with instances in the ${split} split`, 'none found after 50 tasks × 200 draws (heldOutFraction too small?)');
 }
@@ -75,8 +80,8 @@ export function samplePrompts(kb: Kb, plan: SplitPlan, mix: Record<Family, numbe
   const out: Prompt[] = [];
   while (out.length < n) {
     let d = drawInstance(kb, plan, split, rng, tasks, weights, opts.difficulties);
-    // Avoid exact repeats while the task has fresh instances; a tiny content space may still repeat.
-    for (let retry = 0; retry < 20 && seen.has(`${d.task.id}|${d.instance.key}|${d.template}`); retry++) d = drawInstance(kb, plan, split, rng, tasks, weights, opts.difficulties);
+    // Avoid exact repeats by redrawing from the same task (so the mix holds); a tiny content space may still repeat.
+    for (let retry = 0; retry < 20 && seen.has(`${d.task.id}|${d.instance.key}|${d.template}`); retry++) d = drawFromTask(kb, plan, split, rng, d.task, opts.difficulties) ?? d;
     seen.add(`${d.task.id}|${d.instance.key}|${d.template}`);
     const constraints = CONSTRAINT_FAMILIES.includes(d.task.family) && rng.uniform() < (opts.systemRate ?? 0)
       ? randomConstraints(rng, 1 + rng.int(opts.maxConstraints ?? 2))

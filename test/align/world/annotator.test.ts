@@ -63,8 +63,10 @@ test('with noise, ratings and agreement grow monotonically with the judged gap; 
   assert.ok(agree[0]! < 0.85 && agree[3]! > 0.9, `agreement ${agree.map((x) => x.toFixed(2))}`);
   // The label accuracy a perfect reward model would reach, per rating (cf. Llama 2 Table 8).
   const acc = RATINGS.map((r) => byRating.get(r)!.right / Math.max(1, byRating.get(r)!.n));
-  console.log(`# agreement by gap ${agree.map((x) => x.toFixed(3))}; label accuracy by rating ${acc.map((x) => x.toFixed(3))}; n ${RATINGS.map((r) => byRating.get(r)!.n)}`);
-  for (let i = 1; i < 4; i++) assert.ok(acc[i]! <= acc[i - 1]!, `accuracy by rating ${acc.map((x) => x.toFixed(2))}`);
+  console.log(`agreement by gap ${agree.map((x) => x.toFixed(3))}; label accuracy by rating ${acc.map((x) => x.toFixed(3))}; n ${RATINGS.map((r) => byRating.get(r)!.n)}`);
+  // Past a perceived gap of 0.25 only coin flips err, so "significantly" and "better" share a plateau (slack 0.02).
+  for (let i = 1; i < 4; i++) assert.ok(acc[i]! <= acc[i - 1]! + 0.02, `accuracy by rating ${acc.map((x) => x.toFixed(2))}`);
+  assert.ok(acc[3]! < acc[1]! - 0.2, `negligibly vs better ${acc.map((x) => x.toFixed(2))}`);
   assert.ok(acc[0]! >= 0.8, `accuracy on significantly better ${acc[0]}`);
 });
 
