@@ -8,5 +8,7 @@ if (!existsSync(fileURLToPath(main))) {
   process.exit(1);
 }
 process.setSourceMapsEnabled?.(true);
+// `llamats … | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
 const { runCli } = await import(main.href);
 process.exitCode = await runCli(process.argv.slice(2));
