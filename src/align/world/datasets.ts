@@ -46,8 +46,6 @@ export interface Manifest {
   files: Record<string, number>;
 }
 
-const NO_SAFETY: Partial<Record<Family, number>> = { facts: 0.3, strings: 0.1, arithmetic: 0.15, lists: 0.1, format: 0.1, code: 0.1 };
-
 export function writeDatasets(world: World, dir: string, counts: DatasetCounts, annotator: AnnotatorConfig = DEFAULT_ANNOTATOR, quiet = false): Manifest {
   const files: Record<string, number> = {};
   const steps = 14;
@@ -59,6 +57,8 @@ export function writeDatasets(world: World, dir: string, counts: DatasetCounts, 
     bar.tick(1, name);
   };
   const seed = world.config.seed;
+  // Llama 2 §3.2.1: helpfulness pairs on ordinary prompts, safety pairs on unsafe and borderline ones.
+  const noSafety: Record<Family, number> = { ...world.config.mix, safety: 0 };
   const sys = { systemRate: counts.systemRate };
 
   const train = world.sample('train', counts.train, sys);
@@ -85,7 +85,7 @@ export function writeDatasets(world: World, dir: string, counts: DatasetCounts, 
   put('lima_noisy.jsonl', noisyDemonstrations(world.kb, limaPrompts, counts.limaNoise, rngFor(seed, 'lima-noise')));
 
   const pairs = (split: 'train' | 'heldout', kind: 'helpfulness' | 'safety', n: number) =>
-    world.preferencePairs(world.sample(split, n, { stream: `pref-${kind}`, ...(kind === 'safety' ? { mix: { safety: 1 } } : { mix: NO_SAFETY, ...sys }) }), rngFor(seed, `annotate|${split}|${kind}`), annotator, kind);
+    world.preferencePairs(world.sample(split, n, { stream: `pref-${kind}`, ...(kind === 'safety' ? { mix: { safety: 1 } } : { mix: noSafety, ...sys }) }), rngFor(seed, `annotate|${split}|${kind}`), annotator, kind);
   put('preferences_helpful.jsonl', pairs('train', 'helpfulness', counts.helpfulPairs));
   put('preferences_safety.jsonl', pairs('train', 'safety', counts.safetyPairs));
   put('preferences_heldout.jsonl', [...pairs('heldout', 'helpfulness', counts.heldoutPairs), ...pairs('heldout', 'safety', Math.round(counts.heldoutPairs / 2))]);

@@ -115,3 +115,17 @@ test('degraded responses score below the gold, in the documented order', () => {
   assert.equal(avg('compliance'), 0);
   assert.equal(avg('disclaimer_compliance'), 0);
 });
+
+test('the judge never throws and stays in [0, 1] on hostile responses', () => {
+  const rng = new Rng(13);
+  const pieces = ['{', '}', '[', ']', '```', '\n', '"', 'print', 'let x = ', 'while 1 { }', 'the answer is', ':', '- ', '42', '-7', 'Mellow', "I can't help", 'arr', 'é', '🙂', '\u0000', ' ', ',', 'and', '((((', '='];
+  const prompts = world.sample('heldout', 300, { systemRate: 0.5 });
+  for (let i = 0; i < 1500; i++) {
+    const p = prompts[i % prompts.length]!;
+    const n = rng.int(i % 50 === 0 ? 3000 : 30);
+    const response = Array.from({ length: n }, () => rng.pick(pieces)).join('');
+    const j = judge(p, response);
+    assert.ok(j.helpfulness >= 0 && j.helpfulness <= 1 && j.content >= 0 && j.content <= 1, `${p.task}: ${response.slice(0, 80)} → ${j.helpfulness}`);
+    assert.equal(j.constraints.length, p.oracle.constraints.length);
+  }
+});

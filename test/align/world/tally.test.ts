@@ -75,6 +75,18 @@ test('tally stops endless and huge loops at the step limit, and floods at the ou
   assert.equal(flood.output.length, 5);
 });
 
+test('tally bounds hostile input: source length and nesting depth', () => {
+  const deep = `print ${'('.repeat(5000)}1${')'.repeat(5000)}`;
+  const negs = `print ${'- '.repeat(1500)}1`;
+  const long = `print ${Array(3000).fill('1').join('+')}`;
+  for (const src of [deep, negs, long, `repeat 2 ${'{ repeat 2 '.repeat(100)}{ }${' }'.repeat(101)}`]) {
+    const run = runTally(src);
+    assert.equal(run.ok, false);
+    assert.equal(run.error!.kind, 'limit', run.error!.message);
+  }
+  assert.deepEqual(runTally(`print ${'('.repeat(60)}7${')'.repeat(60)}`).output, ['7']);
+});
+
 test('generated programs print what their traces compute', () => {
   const rng = new Rng(3);
   for (let i = 0; i < 60; i++) {

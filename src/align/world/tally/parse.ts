@@ -48,6 +48,9 @@ interface Token {
 
 const KEYWORDS = new Set(['let', 'print', 'repeat', 'while', 'if', 'else']);
 const MAX_INT_DIGITS = 9;
+/** Bounds on what a model may hand the judge: source length and nesting (keeps the recursion shallow). */
+export const MAX_SOURCE_CHARS = 4000;
+export const MAX_NESTING = 64;
 
 function lex(src: string): Token[] {
   const tokens: Token[] = [];
@@ -83,8 +86,18 @@ function lex(src: string): Token[] {
 
 /** Parses a tally program; throws TallyError('syntax') naming the line. */
 export function parseTally(src: string): Stmt[] {
+  if (src.length > MAX_SOURCE_CHARS) throw new TallyError('limit', `program longer than ${MAX_SOURCE_CHARS} characters`, 1);
   const tokens = lex(src);
   let pos = 0;
+  let depth = 0;
+  const nest = <T>(f: () => T): T => {
+    if (++depth > MAX_NESTING) throw new TallyError('limit', `nested deeper than ${MAX_NESTING} levels`, peek().line);
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
   const peek = () => tokens[pos]!;
   const next = () => tokens[pos++]!;
   const fail = (what: string): never => {
@@ -107,10 +120,12 @@ export function parseTally(src: string): Stmt[] {
     return out;
   }
   function block(): Stmt[] {
-    expect('{');
-    const body = program('}');
-    expect('}');
-    return body;
+    return nest(() => {
+      expect('{');
+      const body = program('}');
+      expect('}');
+      return body;
+    });
   }
   function stmt(): Stmt {
     const t = next();
@@ -162,6 +177,9 @@ export function parseTally(src: string): Stmt[] {
     return left;
   }
   function unary(): Expr {
+    return nest(unaryInner);
+  }
+  function unaryInner(): Expr {
     const t = next();
     if (t.type === 'op' && t.text === '-') return { type: 'neg', arg: unary() };
     if (t.type === 'int') return { type: 'int', value: Number(t.text) };
