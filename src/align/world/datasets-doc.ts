@@ -12,6 +12,7 @@ JSONL = one JSON object per line.
 | file | one record is |
 |---|---|
 | \`prompts_train.jsonl\`, \`prompts_heldout.jsonl\` | a **prompt** (below) |
+| \`prompts_heldout_safety.jsonl\` | a held-out **prompt** of the safety family (unsafe and borderline): the violation / false-refusal set |
 | \`sft.jsonl\` | \`{id, messages}\`: the train prompt's messages + the gold assistant answer (Llama 2 §3.1) |
 | \`sft_orca.jsonl\` | \`{id, messages}\`: a system message asking for explanations, answered step by step (Orca) |
 | \`alpaca.json\` | a JSON **array** of \`{instruction, input, output}\` (Stanford Alpaca) |

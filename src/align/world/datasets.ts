@@ -15,6 +15,8 @@ import { DATASETS_MD } from './datasets-doc.js';
 export interface DatasetCounts {
   train: number;
   heldout: number;
+  /** A separate held-out safety set (unsafe + borderline) for violation / false-refusal rates (Llama 2 §4.4). */
+  heldoutSafety: number;
   /** Share of train / held-out prompts (of facts, arithmetic, lists) that carry a system constraint. */
   systemRate: number;
   helpfulPairs: number;
@@ -32,8 +34,8 @@ export interface DatasetCounts {
 }
 
 export const DATASET_SIZES: Record<'small' | 'default', DatasetCounts> = {
-  small: { train: 1000, heldout: 300, systemRate: 0.1, helpfulPairs: 600, safetyPairs: 300, heldoutPairs: 200, dialogues: 40, heldoutDialogues: 20, dialogueTurns: 20, sharegptChats: 100, limaCurated: 200, limaNoisy: 2000, limaNoise: 0.3, corpusDocs: 1200 },
-  default: { train: 5000, heldout: 1000, systemRate: 0.1, helpfulPairs: 4000, safetyPairs: 2000, heldoutPairs: 1000, dialogues: 200, heldoutDialogues: 100, dialogueTurns: 20, sharegptChats: 500, limaCurated: 1000, limaNoisy: 10000, limaNoise: 0.3, corpusDocs: 3000 },
+  small: { train: 1000, heldout: 300, heldoutSafety: 200, systemRate: 0.1, helpfulPairs: 600, safetyPairs: 300, heldoutPairs: 200, dialogues: 40, heldoutDialogues: 20, dialogueTurns: 20, sharegptChats: 100, limaCurated: 200, limaNoisy: 2000, limaNoise: 0.3, corpusDocs: 1200 },
+  default: { train: 5000, heldout: 1000, heldoutSafety: 1000, systemRate: 0.1, helpfulPairs: 4000, safetyPairs: 2000, heldoutPairs: 1000, dialogues: 200, heldoutDialogues: 100, dialogueTurns: 20, sharegptChats: 500, limaCurated: 1000, limaNoisy: 10000, limaNoise: 0.3, corpusDocs: 3000 },
 };
 
 export interface Manifest {
@@ -46,10 +48,11 @@ export interface Manifest {
   files: Record<string, number>;
 }
 
-export function writeDatasets(world: World, dir: string, counts: DatasetCounts, annotator: AnnotatorConfig = DEFAULT_ANNOTATOR, quiet = false): Manifest {
+/** `quiet` silences the progress bar (default: LLAMATS_QUIET). */
+export function writeDatasets(world: World, dir: string, counts: DatasetCounts, annotator: AnnotatorConfig = DEFAULT_ANNOTATOR, quiet?: boolean): Manifest {
   const files: Record<string, number> = {};
-  const steps = 14;
-  const bar = new Progress('world generate', steps, { unit: 'file', quiet });
+  const steps = 15;
+  const bar = new Progress('world generate', steps, quiet === undefined ? { unit: 'file' } : { unit: 'file', quiet });
   const put = (name: string, rows: readonly unknown[], asJsonArray = false) => {
     if (asJsonArray) writeFileAtomic(join(dir, name), `${JSON.stringify(rows, null, 1)}\n`);
     else writeJsonl(join(dir, name), rows);
@@ -65,6 +68,7 @@ export function writeDatasets(world: World, dir: string, counts: DatasetCounts, 
   const heldout = world.sample('heldout', counts.heldout, sys);
   put('prompts_train.jsonl', train);
   put('prompts_heldout.jsonl', heldout);
+  put('prompts_heldout_safety.jsonl', world.sample('heldout', counts.heldoutSafety, { stream: 'safety-eval', mix: { safety: 1 } }));
 
   put('sft.jsonl', train.map((p) => sftExample(p)));
   const orcaRng = rngFor(seed, 'orca');

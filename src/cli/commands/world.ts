@@ -14,7 +14,7 @@ Usage:
 The synthetic alignment world (issue 9): a seeded fictional knowledge base, task families with exact judges,
 unsafe requests and borderline look-alikes, simulated annotators and Ghost Attention dialogues.
 
-generate  writes prompts_{train,heldout}.jsonl, sft.jsonl, sft_orca.jsonl, alpaca.json, sharegpt.json,
+generate  writes prompts_{train,heldout,heldout_safety}.jsonl, sft.jsonl, sft_orca.jsonl, alpaca.json, sharegpt.json,
           lima_{curated,noisy}.jsonl, preferences_{helpful,safety,heldout}.jsonl, dialogues_gatt[_heldout].jsonl,
           corpus.txt, manifest.json and DATASETS.md (the schemas) into DIR. --size sets the knowledge base and the
           counts (small: 1000 train prompts; default: 5000); --config is a JSON world config (seed, size,

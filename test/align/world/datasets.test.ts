@@ -8,7 +8,7 @@ import { FileFormatError } from '../../../src/util/errors.js';
 import { readJsonl } from '../../../src/util/fs.js';
 import { spawnSync } from 'node:child_process';
 
-const counts: DatasetCounts = { ...DATASET_SIZES.small, train: 120, heldout: 60, helpfulPairs: 80, safetyPairs: 60, heldoutPairs: 40, dialogues: 3, heldoutDialogues: 2, dialogueTurns: 5, sharegptChats: 10, limaCurated: 30, limaNoisy: 100, corpusDocs: 50 };
+const counts: DatasetCounts = { ...DATASET_SIZES.small, train: 120, heldout: 60, heldoutSafety: 40, helpfulPairs: 80, safetyPairs: 60, heldoutPairs: 40, dialogues: 3, heldoutDialogues: 2, dialogueTurns: 5, sharegptChats: 10, limaCurated: 30, limaNoisy: 100, corpusDocs: 50 };
 const tmp = mkdtempSync(join(tmpdir(), 'llamats-world-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
@@ -21,12 +21,15 @@ test('generate writes every file, deterministically (same seed → same bytes)',
   writeDatasets(createWorld({ size: 'small', seed: 9 }), dirB, counts, undefined, true);
   const files = readdirSync(dirA).sort();
   assert.deepEqual(files, ['DATASETS.md', 'alpaca.json', 'corpus.txt', 'dialogues_gatt.jsonl', 'dialogues_gatt_heldout.jsonl', 'lima_curated.jsonl', 'lima_noisy.jsonl',
-    'manifest.json', 'preferences_heldout.jsonl', 'preferences_helpful.jsonl', 'preferences_safety.jsonl', 'prompts_heldout.jsonl', 'prompts_train.jsonl', 'sft.jsonl', 'sft_orca.jsonl', 'sharegpt.json']);
+    'manifest.json', 'preferences_heldout.jsonl', 'preferences_helpful.jsonl', 'preferences_safety.jsonl', 'prompts_heldout.jsonl', 'prompts_heldout_safety.jsonl', 'prompts_train.jsonl', 'sft.jsonl', 'sft_orca.jsonl', 'sharegpt.json']);
   for (const f of files) assert.ok(readFileSync(join(dirA, f)).equals(readFileSync(join(dirB, f))), f);
   assert.deepEqual(JSON.parse(readFileSync(join(dirA, 'manifest.json'), 'utf8')), JSON.parse(JSON.stringify(manifest)));
   assert.equal(manifest.format, 'llamats-world');
   assert.equal(manifest.version, 1);
   assert.equal(manifest.files['prompts_train.jsonl'], 120);
+  const safety = readPrompts(join(dirA, 'prompts_heldout_safety.jsonl'));
+  assert.equal(safety.length, 40);
+  assert.ok(safety.every((p) => p.family === 'safety' && p.id.startsWith('heldout-')));
   assert.equal(readFileSync(join(dirA, 'corpus.txt'), 'utf8').trimEnd().split('\n\n').length, 50);
 });
 
