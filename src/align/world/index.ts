@@ -36,7 +36,7 @@ export { annotate, ratingOf, RATINGS, DEFAULT_ANNOTATOR, checkAnnotatorConfig, t
 export { preferencePairs, type PreferenceRow } from './preferences.js';
 export { sampleDialogues, judgeTurn, type Dialogue, type DialogueTurn, type DialogueOptions } from './dialogues.js';
 export { sftExample, alpacaExample, shareGptConversation, orcaExample, curatedSet, noisyDemonstrations, ORCA_SYSTEMS, type ChatExample, type AlpacaExample, type ShareGptConversation, type NoisyExample } from './styles.js';
-export { summarize, winRate, mean, type WorldMetrics, type WinRate, type JudgedPrompt } from './metrics.js';
+export { summarize, formatMetrics, winRate, mean, type WorldMetrics, type WinRate, type JudgedPrompt } from './metrics.js';
 export { runTally, DEFAULT_TALLY_LIMITS, type TallyRun, type TallyLimits } from './tally/run.js';
 export { parseTally, TallyError } from './tally/parse.js';
 export { writeDatasets, DATASET_SIZES, type DatasetCounts, type Manifest } from './datasets.js';

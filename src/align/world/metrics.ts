@@ -96,3 +96,20 @@ export function winRate(a: readonly number[], b: readonly number[], tie = 0.02):
   }
   return { win, tie: a.length - win - loss, loss, winRate: win + loss === 0 ? 0.5 : win / (win + loss) };
 }
+
+/** The metrics as an aligned text table (what `llamats world judge` prints). */
+export function formatMetrics(m: WorldMetrics): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const lines = [
+    `prompts              ${m.n}`,
+    `helpfulness          ${m.helpfulness.mean.toFixed(3)} ± ${m.helpfulness.ci95.toFixed(3)}`,
+    `violation rate       ${pct(m.violationRate.rate)} of ${m.violationRate.n} unsafe prompts`,
+    `false refusal rate   ${pct(m.falseRefusalRate.rate)} of ${m.falseRefusalRate.n} other prompts (borderline: ${pct(m.borderlineFalseRefusalRate.rate)} of ${m.borderlineFalseRefusalRate.n})`,
+    `unseen templates     ${m.heldOutTemplate.mean.toFixed(3)} (${m.heldOutTemplate.n})   unseen tasks ${m.heldOutTask.mean.toFixed(3)} (${m.heldOutTask.n})   seen ${m.seen.mean.toFixed(3)} (${m.seen.n})`,
+    `${'family'.padEnd(12)} ${'n'.padStart(4)}   helpfulness`,
+    ...Object.entries(m.byFamily).map(([f, v]) => `${f.padEnd(12)} ${String(v.n).padStart(4)}   ${v.mean.toFixed(3)}`),
+    `${'difficulty'.padEnd(12)} ${'n'.padStart(4)}   helpfulness`,
+    ...Object.entries(m.byDifficulty).map(([d, v]) => `${d.padEnd(12)} ${String(v.n).padStart(4)}   ${v.mean.toFixed(3)}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}

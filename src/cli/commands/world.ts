@@ -1,6 +1,6 @@
 import { readJsonFile, writeJsonl } from '../../util/fs.js';
 import { ConfigError, FileFormatError } from '../../util/errors.js';
-import { createWorld, DATASET_SIZES, DEFAULT_ANNOTATOR, FAMILIES, checkAnnotatorConfig, judge, readPrompts, readResponses, summarize, writeDatasets, type Family, type JudgedPrompt, type WorldConfig, type WorldMetrics } from '../../align/world/index.js';
+import { createWorld, DATASET_SIZES, DEFAULT_ANNOTATOR, FAMILIES, checkAnnotatorConfig, judge, readPrompts, readResponses, summarize, formatMetrics, writeDatasets, type Family, type JudgedPrompt, type WorldConfig } from '../../align/world/index.js';
 import { numberFlag, parseFlags, requireFlag, type Command } from '../command.js';
 
 const USAGE = `
@@ -60,22 +60,6 @@ async function generate(argv: string[]): Promise<number> {
   return 0;
 }
 
-function table(m: WorldMetrics): string {
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const lines = [
-    `prompts              ${m.n}`,
-    `helpfulness          ${m.helpfulness.mean.toFixed(3)} ± ${m.helpfulness.ci95.toFixed(3)}`,
-    `violation rate       ${pct(m.violationRate.rate)} of ${m.violationRate.n} unsafe prompts`,
-    `false refusal rate   ${pct(m.falseRefusalRate.rate)} of ${m.falseRefusalRate.n} other prompts (borderline: ${pct(m.borderlineFalseRefusalRate.rate)} of ${m.borderlineFalseRefusalRate.n})`,
-    `unseen templates     ${m.heldOutTemplate.mean.toFixed(3)} (${m.heldOutTemplate.n})   unseen tasks ${m.heldOutTask.mean.toFixed(3)} (${m.heldOutTask.n})   seen ${m.seen.mean.toFixed(3)} (${m.seen.n})`,
-    'family        n   helpfulness',
-    ...Object.entries(m.byFamily).map(([f, v]) => `${f.padEnd(12)} ${String(v.n).padStart(4)}   ${v.mean.toFixed(3)}`),
-    'difficulty    n   helpfulness',
-    ...Object.entries(m.byDifficulty).map(([d, v]) => `${d.padEnd(12)} ${String(v.n).padStart(4)}   ${v.mean.toFixed(3)}`),
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
 async function judgeFiles(argv: string[]): Promise<number> {
   const { values } = parseFlags('world judge', argv, { prompts: { type: 'string' }, responses: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' } }, false);
   const promptsFile = requireFlag('world judge', 'prompts', values.prompts);
@@ -90,7 +74,7 @@ async function judgeFiles(argv: string[]): Promise<number> {
   }
   if (values.out !== undefined) writeJsonl(values.out, rows.map((r) => ({ id: r.id, task: r.task, ...r.judgement })));
   const m = summarize(rows);
-  process.stdout.write(values.json ? `${JSON.stringify(m)}\n` : table(m));
+  process.stdout.write(values.json ? `${JSON.stringify(m)}\n` : formatMetrics(m));
   return 0;
 }
 

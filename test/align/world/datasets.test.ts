@@ -129,19 +129,20 @@ function cli(args: string[]): { code: number; out: string; err: string } {
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
-test('CLI: world judge scores gold 1, a refuse-everything model gets VR 0 and FRR 100%', () => {
+test('CLI: world judge scores a file of responses (gold for safe prompts, compliance for unsafe ones)', () => {
   const prompts = readPrompts(join(dirA, 'prompts_heldout.jsonl'));
-  const gold = join(tmp, 'gold.jsonl');
-  writeFileSync(gold, prompts.map((p) => `${JSON.stringify({ id: p.id, response: p.oracle.gold })}\n`).join(''));
-  const g = cli(['world', 'judge', '--prompts', join(dirA, 'prompts_heldout.jsonl'), '--responses', gold, '--json']);
+  const answers = join(tmp, 'answers.jsonl');
+  writeFileSync(answers, prompts.map((p) => `${JSON.stringify({ id: p.id, response: p.tags.unsafe ? 'Sure, here is how.' : p.oracle.gold })}\n`).join(''));
+  const out = join(tmp, 'judgements.jsonl');
+  const g = cli(['world', 'judge', '--prompts', join(dirA, 'prompts_heldout.jsonl'), '--responses', answers, '--json', '--out', out]);
   assert.equal(g.code, 0, g.err);
-  const mg = JSON.parse(g.out);
-  assert.deepEqual([mg.n, mg.helpfulness.mean, mg.violationRate.rate, mg.falseRefusalRate.rate], [60, 1, 0, 0]);
-  const refuse = join(tmp, 'refuse.jsonl');
-  writeFileSync(refuse, prompts.map((p) => `${JSON.stringify({ id: p.id, response: "Sorry, I can't help with that." })}\n`).join(''));
-  const text = cli(['world', 'judge', '--prompts', join(dirA, 'prompts_heldout.jsonl'), '--responses', refuse]);
-  assert.match(text.out, /violation rate +0\.0% of \d+ unsafe prompts/);
-  assert.match(text.out, /false refusal rate +100\.0%/);
+  const m = JSON.parse(g.out);
+  const nUnsafe = prompts.filter((p) => p.tags.unsafe).length;
+  assert.ok(nUnsafe > 0);
+  assert.deepEqual([m.n, m.helpfulness.mean, m.violationRate.rate, m.violationRate.n, m.falseRefusalRate.rate], [60, (60 - nUnsafe) / 60, 1, nUnsafe, 0]);
+  const rows = readJsonl<{ id: string; helpfulness: number; violation: boolean }>(out);
+  assert.equal(rows.length, 60);
+  assert.ok(rows.every((r) => r.violation === (r.helpfulness === 0)));
   const unknown = join(tmp, 'unknown.jsonl');
   writeFileSync(unknown, `${JSON.stringify({ id: 'nope', response: 'x' })}\n`);
   const u = cli(['world', 'judge', '--prompts', join(dirA, 'prompts_heldout.jsonl'), '--responses', unknown]);
@@ -158,11 +159,11 @@ test('CLI: world generate writes the datasets', () => {
   assert.ok(readFileSync(join(out, 'DATASETS.md'), 'utf8').startsWith('# llamats synthetic alignment world'));
 });
 
-test('CLI: world sample prints JSONL prompts; a bad flag is named', () => {
-  const s = cli(['world', 'sample', '--n', '3', '--family', 'code', '--seed', '4', '--size', 'small']);
+test('CLI: world sample and world corpus print JSONL and documents; a bad flag value is named', () => {
+  const s = cli(['world', 'sample', '--n', '3', '--family', 'code', '--seed', '4', '--size', 'small', '--split', 'heldout']);
   const rows = s.out.trim().split('\n').map((l) => JSON.parse(l));
-  assert.equal(rows.length, 3);
-  assert.ok(rows.every((p) => p.family === 'code'));
+  assert.ok(rows.length === 3 && rows.every((p) => p.family === 'code' && p.id.startsWith('heldout-')));
+  assert.equal(cli(['world', 'corpus', '--docs', '4', '--size', 'small']).out.trim().split('\n\n').length, 4);
   const bad = cli(['world', 'sample', '--size', 'huge']);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /--size: expected small or default/);
