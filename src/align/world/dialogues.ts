@@ -2,7 +2,7 @@
 // world tasks, each with its check and a gold answer that keeps every constraint. Adherence per turn is the
 // Table 30 measurement ("attribute recall at turn 2/4/6/20"); judgeTurn scores one model answer at one turn.
 import { ConfigError } from '../../util/errors.js';
-import type { Check, Constraint, Judgement, Message, Split } from './types.js';
+import type { Check, Constraint, Difficulty, Judgement, Message, Split } from './types.js';
 import type { Kb } from './kb.js';
 import type { SplitPlan } from './splits.js';
 import { applyConstraints, instruction as fullText, randomConstraints, shortInstruction } from './constraints.js';
@@ -36,6 +36,8 @@ export interface DialogueOptions {
   turns?: number;
   maxConstraints?: number;
   stream?: string;
+  /** Task levels for the turns; default 1 and 2, so 20 turns stay within ~500 tokens of a 4K-vocabulary BPE. */
+  difficulties?: readonly Difficulty[];
 }
 
 export function sampleDialogues(kb: Kb, plan: SplitPlan, split: Split, n: number, opts: DialogueOptions = {}): Dialogue[] {
@@ -43,7 +45,8 @@ export function sampleDialogues(kb: Kb, plan: SplitPlan, split: Split, n: number
   const stream = opts.stream ?? '0';
   const rng = rngFor(plan.seed, `dialogues|${split}|${stream}`);
   const mix = Object.fromEntries(CONSTRAINT_FAMILIES.map((f) => [f, DEFAULT_MIX[f]]));
-  const { tasks, weights } = taskWeights(plan, split, DEFAULT_MIX, { mix });
+  const difficulties = opts.difficulties ?? [1, 2];
+  const { tasks, weights } = taskWeights(plan, split, DEFAULT_MIX, { mix, difficulties });
   const out: Dialogue[] = [];
   for (let i = 0; i < n; i++) {
     const constraints = randomConstraints(rng, 1 + rng.int(opts.maxConstraints ?? 2));
@@ -51,7 +54,7 @@ export function sampleDialogues(kb: Kb, plan: SplitPlan, split: Split, n: number
     const short = constraints.map(shortInstruction).join(' ');
     const system = rng.uniform() < 0.5 ? full : short;
     const turns: DialogueTurn[] = Array.from({ length: nTurns }, () => {
-      const d = drawInstance(kb, plan, split, rng, tasks, weights);
+      const d = drawInstance(kb, plan, split, rng, tasks, weights, difficulties);
       return { task: d.task.id, user: d.instance.user, check: d.instance.check, gold: applyConstraints(constraints, d.instance.gold), plainGold: d.instance.gold };
     });
     const messages: Message[] = [{ role: 'system', content: system }];

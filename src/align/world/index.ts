@@ -14,7 +14,7 @@
 //     world.degradedResponses(prompt, rng): Candidate[]      gold + graded degradations {kind, response}
 //     world.annotate(prompt, a, b, rng, cfg?, kind?)         Llama 2 four-level rating, safety bins, edited
 //     world.preferencePairs(prompts, rng, cfg?, kind?)       annotated pairs (TRL conversational format)
-//     world.dialogues(split, n, {turns?, maxConstraints?})   GAtt dialogues; judgeTurn(dialogue, t, response)
+//     world.dialogues(split, n, {turns?, maxConstraints?, difficulties?})  GAtt dialogues; judgeTurn(dialogue, t, response)
 //   judge(prompt, response) works on a prompt read back from JSONL (readPrompts) without a world.
 //   constraints: checkConstraint, applyConstraints, instruction, shortInstruction, randomConstraints
 //   styles: sftExample, alpacaExample, shareGptConversation, orcaExample, curatedSet, noisyDemonstrations

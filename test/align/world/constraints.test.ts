@@ -61,6 +61,7 @@ test('GAtt dialogues: 20 turns, gold keeps every constraint at every turn, judge
     assert.equal(d.messages.length, 41);
     assert.equal(d.messages[0]!.role, 'system');
     assert.ok(d.instruction === d.fullInstruction || d.instruction === d.shortInstruction);
+    assert.ok(d.turns.every((t) => ['facts', 'arithmetic', 'lists'].includes(t.task.split('.')[0]!) && !['facts.two_hop', 'facts.compare', 'arithmetic.word_problem'].includes(t.task)), 'levels 1–2 only');
     for (let t = 0; t < 20; t++) {
       assert.deepEqual(d.messages[1 + 2 * t], { role: 'user', content: d.turns[t]!.user });
       const good = judgeTurn(d, t, d.turns[t]!.gold);
