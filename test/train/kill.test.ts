@@ -12,7 +12,7 @@ import { MetricsLog, type TrainRow } from '../../src/train/metrics.js';
 import { tinyRunConfig, tmpRun } from './helpers.js';
 
 const cli = fileURLToPath(new URL(`./train-cli${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
-const env = { ...process.env, LLAMATS_QUIET: '1' };
+const env: NodeJS.ProcessEnv = { ...process.env, LLAMATS_QUIET: '1' };
 delete env.NODE_TEST_CONTEXT;
 const steps = 40;
 
