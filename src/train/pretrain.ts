@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../util/fs.js';
 import type { TrainConfig } from './config.js';
 import { train, type TrainOptions } from './loop.js';
 import { openData } from './open-data.js';
+import { exportModel } from './export.js';
 import { greedySample } from './sample.js';
 
 export interface PretrainSummary {
@@ -18,6 +19,8 @@ export interface PretrainSummary {
   unigramEntropy: number;
   average: { valLossLast: number; valLossAverage: number; checkpoints: number[] } | null;
   sample: string | null;
+  /** Files written by the export (model.gguf, hf/). */
+  exported: string[];
   seconds: number;
 }
 
@@ -27,6 +30,7 @@ export function pretrain(cfg: TrainConfig, opts: TrainOptions = {}): PretrainSum
   const r = train(cfg, data, opts);
   const done = r.step === cfg.schedule.steps;
   const sample = done && data.tokenizer && cfg.sample.tokens > 0 ? greedySample(r.model, data.tokenizer, cfg.sample.prompt, cfg.sample.tokens) : null;
+  const exported = done ? exportModel(r.model, data.tokenizer, cfg.out, cfg.export) : [];
   const summary: PretrainSummary = {
     out: cfg.out,
     step: r.step,
@@ -35,6 +39,7 @@ export function pretrain(cfg: TrainConfig, opts: TrainOptions = {}): PretrainSum
     unigramEntropy: r.unigramEntropy,
     average: r.average,
     sample,
+    exported,
     seconds: (performance.now() - t0) / 1000,
   };
   writeFileAtomic(join(cfg.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
