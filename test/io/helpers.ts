@@ -1,14 +1,16 @@
 // Shared helpers for the io tests: a scratch folder per test file, and an assertion that a call fails with
 // a FileFormatError naming the file and the expected field.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { FileFormatError } from '../../src/util/errors.js';
 
-export function scratchDir(tag: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `llamats-${tag}-`));
+/** A scratch folder removed after the test file; `ram` puts it on tmpfs (/dev/shm) when there is one. */
+export function scratchDir(tag: string, opts: { ram?: boolean } = {}): string {
+  const base = opts.ram && existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const dir = mkdtempSync(join(base, `llamats-${tag}-`));
   after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

@@ -74,6 +74,11 @@ export function loadGgufModel(path: string): WeightSet {
     throw e;
   }
 
+  // Bound the layer count by the tensors present before listing the expected ones: a hostile block_count
+  // of 2^31 must not make us build 2^31 names.
+  if (config.nLayers * 9 + 2 > f.tensors.length) {
+    throw new FileFormatError(path, llmKey('blockCount'), `at most ${Math.floor((f.tensors.length - 2) / 9)} (the file has ${f.tensors.length} tensors, 9 per block)`, String(config.nLayers));
+  }
   const tensors = new Map<string, WeightTensor>();
   const expected = new Set<string>();
   for (const spec of paramSpecs(config)) {

@@ -77,6 +77,10 @@ export function loadHfModel(dir: string): WeightSet {
       found.set(name, { file, t });
     }
   }
+  // A hostile num_hidden_layers must not make us list billions of expected names: bound it by what is there.
+  if (config.nLayers * 9 + 2 > found.size) {
+    throw new FileFormatError(configFile, 'num_hidden_layers', `at most ${Math.floor((found.size - 2) / 9)} (the shards hold ${found.size} weights, 9 per layer)`, String(config.nLayers));
+  }
   const tensors = new Map<string, WeightTensor>();
   for (const spec of paramSpecs(config)) {
     const hit = found.get(spec.name);
