@@ -28,7 +28,14 @@ export function assertFormatError(fn: () => unknown, file: string, field: RegExp
   assert.fail(`expected a FileFormatError on field ${field}, but the call succeeded`);
 }
 
-export const VOCAB_DIR = new URL('../fixtures/vocab/', import.meta.url).pathname;
+/** test/fixtures/<sub>/ whether the tests run from test/ (tsx) or from dist/test/ (npm test, compiled). */
+export function fixtureDir(sub: string): string {
+  const here = import.meta.dirname;
+  const root = here.includes(join('dist', 'test')) ? join(here, '..', '..', '..') : join(here, '..', '..');
+  return join(root, 'test', 'fixtures', sub);
+}
+
+export const VOCAB_DIR = fixtureDir('vocab');
 
 import type { ModelConfig } from '../../src/model/config.js';
 import { numel, paramSpecs } from '../../src/model/params.js';

@@ -6,9 +6,10 @@ import { pythonJson } from '../../src/io/hf/python-json.js';
 import { PRESETS } from '../../src/model/presets.js';
 import { FileFormatError } from '../../src/util/errors.js';
 import type { FloatDtype } from '../../src/io/safetensors/dtypes.js';
+import { fixtureDir } from './helpers.js';
 
 // Oracle: the published config.json files (test/fixtures/io/hf-configs/README.md).
-const DIR = new URL('../fixtures/io/hf-configs/', import.meta.url).pathname;
+const DIR = `${fixtureDir('io/hf-configs')}/`;
 const published = (name: string) => JSON.parse(readFileSync(`${DIR}${name}.json`, 'utf8')) as Record<string, unknown>;
 
 const RELEASES: [file: string, preset: string, dtype: FloatDtype, bos: number, eos: number][] = [

@@ -9,8 +9,9 @@ import { GGML } from '../../src/io/quant/types.js';
 import { ConfigError, NonFiniteError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import { cosData, quantInputs } from './quant-inputs.js';
+import { fixtureDir } from './helpers.js';
 
-const FIX = new URL('../fixtures/io/quant-ref/', import.meta.url).pathname;
+const FIX = `${fixtureDir('io/quant-ref')}/`;
 const bits = (x: number) => new Uint32Array(new Float32Array([x]).buffer)[0]!;
 const fromBits = (b: number) => new Float32Array(new Uint32Array([b]).buffer)[0]!;
 
