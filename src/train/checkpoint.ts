@@ -98,11 +98,6 @@ export function loadCheckpoint(path: string): Checkpoint {
   return { meta, params: floats(0), m: floats(1), v: floats(2) };
 }
 
-/** Reads only the metadata (checks the header, not the checksum). */
-export function readCheckpointMeta(path: string): CheckpointMeta {
-  return loadCheckpoint(path).meta;
-}
-
 export const checkpointDir = (out: string): string => join(out, 'checkpoints');
 export const checkpointPath = (out: string, step: number): string => join(checkpointDir(out), `step-${String(step).padStart(8, '0')}.ckpt`);
 

@@ -66,13 +66,3 @@ export function batchAt(step: number, stages: readonly StageConfig[]): BatchShap
   const microBatch = st.microBatch ?? st.batchSize;
   return { stage: i, seqLen: st.seqLen, batchSize: st.batchSize, microBatch, accumulation: st.batchSize / microBatch, ropeTheta: st.ropeTheta ?? null };
 }
-
-/** Tokens (inputs) consumed by the first `step` steps. */
-export function tokensBefore(step: number, stages: readonly StageConfig[]): number {
-  let n = 0;
-  for (let s = 0; s < step; s++) {
-    const b = batchAt(s, stages);
-    n += b.batchSize * b.seqLen;
-  }
-  return n;
-}

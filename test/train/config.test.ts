@@ -1,8 +1,8 @@
 // The training config: paper defaults, and every kind of bad input named by field.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { test } from 'node:test';
 import { modelConfigOf, parseTrainConfig, readTrainConfig } from '../../src/train/config.js';
 import { ConfigError } from '../../src/util/errors.js';
@@ -70,4 +70,12 @@ test('config files: a missing file and bad JSON name the path', () => {
   assert.throws(() => readTrainConfig(join(dir, 'bad.json')), /bad\.json: JSON/);
   writeFileSync(join(dir, 'ok.json'), JSON.stringify({ out: 'runs/y', schedule: { steps: 10, warmupSteps: 1, annealSteps: 2 } }));
   assert.equal(readTrainConfig(join(dir, 'ok.json')).schedule.steps, 10);
+});
+
+test('every configs/pretrain-*.json parses', () => {
+  const here = import.meta.dirname;
+  const root = join(here, '..', '..', here.includes(`${sep}dist${sep}`) ? '..' : '');
+  const files = readdirSync(join(root, 'configs')).filter((f) => /^pretrain-.*\.json$/.test(f));
+  assert.ok(files.length >= 3, files.join(', '));
+  for (const f of files) assert.equal(readTrainConfig(join(root, 'configs', f)).out, `runs/${f.replace(/\.json$/, '')}`);
 });
