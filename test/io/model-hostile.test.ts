@@ -10,7 +10,7 @@ import type { GgufValue } from '../../src/io/gguf/types.js';
 import { writeGguf } from '../../src/io/gguf/write.js';
 import { loadHfModel } from '../../src/io/hf/folder.js';
 import { detectModelFormat, saveModel } from '../../src/io/model-file.js';
-import { assertFormatError, miniConfig, randomTensors, scratchDir } from './helpers.js';
+import { assertFormatError, fixtureDir, miniConfig, randomTensors, scratchDir } from './helpers.js';
 
 const dir = scratchDir('hostile-model');
 const p = (n: string) => join(dir, n);
@@ -80,4 +80,11 @@ test('HF folders: hostile num_hidden_layers, shard paths outside the folder, unk
   assert.equal(loadHfModel(hf).config.nLayers, 2);
   assert.equal(detectModelFormat(hf), 'hf');
   assertFormatError(() => detectModelFormat(join(hf, 'config.json')), join(hf, 'config.json'), /^magic$/);
+});
+
+test('a vocabulary-only GGUF is not a model; a tokenizer of the wrong size is refused on save', () => {
+  const vocab = join(fixtureDir('vocab'), 'ggml-vocab-llama-spm.gguf');
+  assert.match(assertFormatError(() => loadGgufModel(vocab), vocab, /^llama\.block_count$/).message, /vocabulary only/);
+  const tok = [...readGguf(vocab).metadata].filter(([k]) => k.startsWith('tokenizer.'));
+  assert.throws(() => saveModel(p('wrong-vocab.gguf'), config, randomTensors(config, 3), { tokenizerMetadata: tok }), /tokenizer\.ggml\.tokens: expected 96 tokens/);
 });

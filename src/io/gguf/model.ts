@@ -77,7 +77,8 @@ export function loadGgufModel(path: string): WeightSet {
   // Bound the layer count by the tensors present before listing the expected ones: a hostile block_count
   // of 2^31 must not make us build 2^31 names.
   if (config.nLayers * 9 + 2 > f.tensors.length) {
-    throw new FileFormatError(path, llmKey('blockCount'), `at most ${Math.floor((f.tensors.length - 2) / 9)} (the file has ${f.tensors.length} tensors, 9 per block)`, String(config.nLayers));
+    const what = f.tensors.length === 0 ? 'a model with tensors (this GGUF has none: vocabulary only?)' : `at most ${Math.max(0, Math.floor((f.tensors.length - 2) / 9))} (the file has ${f.tensors.length} tensors, 9 per block)`;
+    throw new FileFormatError(path, llmKey('blockCount'), what, String(config.nLayers));
   }
   const tensors = new Map<string, WeightTensor>();
   const expected = new Set<string>();
@@ -160,6 +161,10 @@ export function saveGguf(path: string, config: ModelConfig, tensors: Map<string,
     if (numel(t.shape) !== numel(spec.shape)) throw new ConfigError(`saveGguf ${path}`, `tensor "${spec.name}" shape`, `[${spec.shape.join(', ')}]`, `[${t.shape.join(', ')}]`);
     return { name: spec.name, shape: spec.shape, tensor: t, type: storedType(spec.name, spec.shape, t.ggmlType, opts.type) };
   });
+  const tokens = opts.tokenizerMetadata?.find(([k]) => k === 'tokenizer.ggml.tokens')?.[1];
+  if (tokens && tokens.type === 'array' && tokens.value.length !== config.vocabSize) {
+    throw new ConfigError(`saveGguf ${path}`, 'tokenizer.ggml.tokens', `${config.vocabSize} tokens (the model's vocabulary)`, String(tokens.value.length));
+  }
   const fileType = opts.type ? FILE_TYPE[WEIGHT_TYPE_NAME(opts.type)]! : mostlyType(plan.map((p) => p.type));
   const metadata = [...llamaMetadata(config, opts.name ?? 'llama', fileType), ...(opts.alignment ? [[GENERAL.alignment, u32(opts.alignment)] as [string, GgufValue]] : []),
     ...(opts.tokenizerMetadata ?? []).filter(([k]) => k.startsWith(TOKENIZER_PREFIX))];
