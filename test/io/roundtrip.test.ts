@@ -108,6 +108,10 @@ test('sharded HF output: index with total_size and weight_map, shards under the 
     for (const t of st.tensors) assert.equal(index.weight_map[t.name], f);
   }
   assertSameTensors(ws, loadModel(p('sharded')), 'sharded');
+  // Saving again into the same folder as one file removes the shards and the index of the first save.
+  convertModel(gguf, p('sharded'));
+  assert.deepEqual(readdirSync(p('sharded')).filter((f) => f.startsWith('model')), ['model.safetensors']);
+  assertSameTensors(ws, loadModel(p('sharded')), 'resaved');
 });
 
 test('a quantized GGUF converts to HF as the dequantized values (F32 unless --type)', () => {

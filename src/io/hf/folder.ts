@@ -2,7 +2,7 @@
 // model.safetensors or model-0000i-of-0000n.safetensors + model.safetensors.index.json, tokenizer files.
 // Reading maps HF names to GGUF names and un-permutes Wq/Wk into Meta order; writing does the reverse
 // (recipe §2), so a WeightSet always holds GGUF names and Meta Q/K order whatever file it came from.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelConfig } from '../../model/config.js';
 import { numel, paramSpecs } from '../../model/params.js';
@@ -182,6 +182,7 @@ export function saveHf(dir: string, config: ModelConfig, tensors: Map<string, We
     } })));
   });
   bar.finish();
+  removeStaleWeights(dir, new Set(names));
   if (shards.length > 1) {
     const weightMap: Record<string, string> = {};
     shards.forEach((shard, i) => shard.forEach((p) => (weightMap[p.name] = names[i]!)));
@@ -194,6 +195,16 @@ export function saveHf(dir: string, config: ModelConfig, tensors: Map<string, We
   writeFileAtomic(join(dir, 'config.json'), pythonJson(hfConfigJson(config, mainDtype, special)));
   writeFileAtomic(join(dir, 'generation_config.json'), pythonJson(generationConfigJson(special)));
   for (const [name, contents] of opts.files ?? []) writeFileAtomic(join(dir, name), contents);
+}
+
+/**
+ * Weight files of an earlier save that the new one does not overwrite (a stale index next to a new single
+ * file would be read instead of it). Like transformers' save_pretrained, only our own file names are touched.
+ */
+function removeStaleWeights(dir: string, written: Set<string>): void {
+  const ours = /^(model\.safetensors|model-\d{5}-of-\d{5}\.safetensors)$/;
+  for (const f of readdirSync(dir)) if (ours.test(f) && !written.has(f)) rmSync(join(dir, f));
+  if (written.size === 1) rmSync(join(dir, INDEX_FILE), { force: true });
 }
 
 /** The tokenizer files an HF folder has, by name (copied as they are for HF → HF). */
