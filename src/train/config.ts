@@ -136,8 +136,17 @@ export const TrainConfigSchema = z.strictObject({
   average: z.strictObject({ checkpoints: int(1).default(1) }).prefault({}),
   /** After training: GGUF and/or Hugging Face folder of the final model, with its tokenizer. */
   export: z.strictObject({ gguf: z.boolean().default(true), hf: z.boolean().default(true) }).prefault({}),
-  /** Greedy sample printed after training (a human check that the model writes English). */
-  sample: z.strictObject({ prompt: z.string().default('The'), tokens: int(0).default(48) }).prefault({}),
+  /** A sample printed after training (a human check that the model writes English); 0 tokens = none. */
+  sample: z
+    .strictObject({
+      prompt: z.string().default('The'),
+      tokens: int(0).default(64),
+      /** Meta's sampling defaults: temperature 0.6, top-p 0.9 (recipe §3); temperature 0 is greedy. */
+      temperature: z.number().min(0).default(0.6),
+      topP: z.number().gt(0).max(1).default(0.9),
+      seed: z.number().int().min(0).default(0),
+    })
+    .prefault({}),
   /** Log a metrics row and refresh the progress bar every N steps. */
   logEvery: int(1).default(1),
 });

@@ -1,4 +1,4 @@
-// `llamats train`: data → train loop → greedy sample → export, with a summary.json in the run folder. The
+// `llamats train`: data → train loop → sample → export, with a summary.json in the run folder. The
 // summary puts the validation loss next to the unigram baseline of the same held-out tokens: the loss a model
 // with no context would reach.
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import type { TrainConfig } from './config.js';
 import { train, type TrainOptions } from './loop.js';
 import { openData } from './open-data.js';
 import { exportModel } from './export.js';
-import { greedySample } from './sample.js';
+import { sampleText } from './sample.js';
 
 export interface PretrainSummary {
   out: string;
@@ -29,7 +29,7 @@ export function pretrain(cfg: TrainConfig, opts: TrainOptions = {}): PretrainSum
   const data = openData(cfg, opts.resume ?? false);
   const r = train(cfg, data, opts);
   const done = r.step === cfg.schedule.steps;
-  const sample = done && data.tokenizer && cfg.sample.tokens > 0 ? greedySample(r.model, data.tokenizer, cfg.sample.prompt, cfg.sample.tokens) : null;
+  const sample = done && data.tokenizer && cfg.sample.tokens > 0 ? sampleText(r.model, data.tokenizer, cfg.sample) : null;
   const exported = done ? exportModel(r.model, data.tokenizer, cfg.out, cfg.export) : [];
   const summary: PretrainSummary = {
     out: cfg.out,

@@ -1,22 +1,27 @@
-// A greedy continuation of a prompt with the KV-cache decoder: the human check that a trained model writes
-// English. (Samplers with temperature, top-p and stop rules are src/generate's; greedy needs none of them.)
+// A continuation of a prompt by the trained model — the human check that it writes English — through the KV-cache
+// decoder and src/generate's sampler (temperature 0 is greedy; Meta's defaults are T 0.6, top-p 0.9, recipe §3).
+import { generateOptions } from '../generate/options.js';
+import { Sequence } from '../generate/sequence.js';
 import { Decoder, KVCache } from '../model/inference.js';
 import type { Llama } from '../model/llama.js';
 import { inferenceWeightsOf } from '../model/weights.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 
-export function greedySample(model: Llama, tokenizer: Tokenizer, prompt: string, maxTokens: number): string {
+export interface SampleOptions {
+  prompt: string;
+  tokens: number;
+  temperature: number;
+  topP: number;
+  seed: number;
+}
+
+export function sampleText(model: Llama, tokenizer: Tokenizer, o: SampleOptions): string {
   const decoder = new Decoder(model.config, inferenceWeightsOf(model));
   const cache = new KVCache(model.config);
-  const ids = tokenizer.encode(prompt, { bos: true });
-  const out: number[] = [];
-  let logits = decoder.forward(ids.slice(0, cache.maxSeqLen), cache);
-  while (out.length < maxTokens && cache.length < cache.maxSeqLen) {
-    let best = 0;
-    for (let v = 1; v < logits.length; v++) if (logits[v]! > logits[best]!) best = v;
-    if (best === tokenizer.eos || tokenizer.stopIds.includes(best)) break;
-    out.push(best);
-    logits = decoder.forward([best], cache);
-  }
-  return prompt + tokenizer.decode(out);
+  const prompt = tokenizer.encode(o.prompt, { bos: true }).slice(0, cache.maxSeqLen - 1);
+  const maxTokens = Math.min(o.tokens, cache.maxSeqLen - prompt.length);
+  const seq = new Sequence(tokenizer, prompt, generateOptions({ temperature: o.temperature, topP: o.topP, seed: o.seed, maxTokens }), maxTokens);
+  let logits = decoder.forward(prompt, cache);
+  while (!seq.step(logits).finishReason) logits = decoder.forward([seq.tokens.at(-1)!], cache);
+  return o.prompt + seq.text;
 }
