@@ -6,7 +6,7 @@
 // deterministic kernels and a seeded data stream the losses that follow equal an uninterrupted run's bit for bit.
 import * as T from '../tensor/index.js';
 import { Llama, initLlama } from '../model/llama.js';
-import { ConfigError, NonFiniteError } from '../util/errors.js';
+import { ConfigError, FileFormatError, NonFiniteError } from '../util/errors.js';
 import { Progress, fmtCount } from '../util/progress.js';
 import { AdamW } from './adamw.js';
 import { averageParams } from './average.js';
@@ -53,7 +53,8 @@ export function train(cfg: TrainConfig, data: TrainData, opts: TrainOptions = {}
     if (!last) throw new ConfigError('--resume', `${cfg.out}/checkpoints`, 'a checkpoint to resume from', 'none');
     const ck = loadCheckpoint(last.path);
     const diff = firstDifference(ck.meta.config, cfg, '');
-    if (diff !== null) throw new ConfigError(last.path, `config${diff}`, 'the same value as the run being resumed (a resumed run must be the same run)', 'a different value');
+    if (diff) throw new ConfigError('--resume', `config${diff.path}`, `${JSON.stringify(diff.saved)} as in ${last.path} (a resumed run must be the same run)`, JSON.stringify(diff.now));
+    if (ck.meta.floats !== params.data.length) throw new FileFormatError(last.path, 'floats', `${params.data.length} (this model's parameter buffer)`, String(ck.meta.floats));
     params.data.set(ck.params);
     opt.m.set(ck.m);
     opt.v.set(ck.v);
@@ -180,15 +181,13 @@ function nonFinite(cfg: TrainConfig, step: number, loss: number, gradNorm: numbe
   return new NonFiniteError(`step ${step}: ${what}${where}; stopped before the optimizer update, ${keep}. Lower optim.lr or raise schedule.warmupSteps, then resume with --resume.`);
 }
 
-/** Path of the first field where two JSON values differ (".optim.lr", "[2].seqLen"), or null when equal. */
-function firstDifference(a: unknown, b: unknown, path: string): string | null {
-  if (a === b) return null;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return path || '(root)';
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) {
-    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`);
-    if (d !== null) return d;
+/** The first field where a saved config and the current one differ (".optim.lr", ".stages[1].seqLen"), or null. */
+function firstDifference(saved: unknown, now: unknown, path: string): { path: string; saved: unknown; now: unknown } | null {
+  if (saved === now) return null;
+  if (typeof saved !== 'object' || typeof now !== 'object' || saved === null || now === null || Array.isArray(saved) !== Array.isArray(now)) return { path, saved, now };
+  for (const k of new Set([...Object.keys(saved), ...Object.keys(now)])) {
+    const d = firstDifference((saved as Record<string, unknown>)[k], (now as Record<string, unknown>)[k], Array.isArray(saved) ? `${path}[${k}]` : `${path}.${k}`);
+    if (d) return d;
   }
   return null;
 }
-
