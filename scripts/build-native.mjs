@@ -24,7 +24,9 @@ const gyp = findNodeGyp();
 if (!gyp) {
   fail('node-gyp was not found (it ships with npm)');
 } else {
-  const args = [gyp, 'rebuild', '-j', 'max'];
+  // configure + build rather than rebuild: no clean step, so an existing addon stays loadable while a new one
+  // compiles (several processes may be using it), and unchanged sources are not recompiled.
+  const args = [gyp, 'configure'];
   // Build against the headers installed with Node itself: no download at install time.
   const hasConfiguredNodedir = process.env.npm_config_nodedir;
   if (!hasConfiguredNodedir) {
@@ -33,7 +35,11 @@ if (!gyp) {
     }
   }
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: verbose ? 'inherit' : 'pipe', encoding: 'utf8' });
+  let r = spawnSync(process.execPath, args, { cwd: root, stdio: verbose ? 'inherit' : 'pipe', encoding: 'utf8' });
+  if (r.status === 0) {
+    const buildArgs = [gyp, 'build', '-j', 'max', ...args.slice(2)];
+    r = spawnSync(process.execPath, buildArgs, { cwd: root, stdio: verbose ? 'inherit' : 'pipe', encoding: 'utf8' });
+  }
   if (r.status === 0) {
     rmSync(statusFile, { force: true });
     process.stderr.write(`llamats: native kernels built in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);

@@ -5,13 +5,21 @@ import type { Command } from './command.js';
 type Loader = () => Promise<Command>;
 
 export const commandLoaders: Record<string, Loader> = {
+  bench: async () => (await import('./commands/bench.js')).command,
+  chat: async () => (await import('./commands/chat.js')).command,
   convert: async () => (await import('./commands/convert.js')).command,
   data: async () => (await import('./commands/data.js')).command,
   detokenize: async () => (await import('./commands/detokenize.js')).command,
+  eval: async () => (await import('./commands/eval.js')).command,
+  generate: async () => (await import('./commands/generate.js')).command,
   info: async () => (await import('./commands/info.js')).command,
   init: async () => (await import('./commands/init.js')).command,
   logits: async () => (await import('./commands/logits.js')).command,
   params: async () => (await import('./commands/params.js')).command,
+  rm: async () => (await import('./commands/rm.js')).command,
+  serve: async () => (await import('./commands/serve.js')).command,
+  sft: async () => (await import('./commands/sft.js')).command,
+  start: async () => (await import('./commands/start.js')).command,
   tokenize: async () => (await import('./commands/tokenize.js')).command,
   tokenizer: async () => (await import('./commands/tokenizer.js')).command,
   train: async () => (await import('./commands/train.js')).command,
