@@ -1,0 +1,188 @@
+// Ghost Attention (Llama 2 §3.3, App. A.3.5; docs/llama-recipe.md §10). A dialogue [u1, a1, …, un, an] gets an
+// instruction `inst` (a system constraint the world can check on every turn):
+//   1. `inst` is appended to EVERY user turn and the answers are sampled from the latest model, turn after turn
+//      (each answer conditioned on the earlier sampled ones) — or taken from the world's oracle with the
+//      constraint applied when the model cannot follow it even then (`answers` config: the report says which);
+//   2. the training example keeps `inst` only in the first turn (as the system message) and zeroes the loss on
+//      every earlier turn's tokens, assistant ones included: only the last answer of each truncated prefix
+//      [inst, u1, a1, …, ut, at] is trained on, like rejection-sampling data.
+// Adherence per turn (Table 30's "attribute recall at turn t") is measured by letting the model answer a
+// held-out dialogue turn after turn with its own answers in the history, and checking every constraint at
+// every turn (judgeTurn).
+import { z } from 'zod';
+import type { Llama } from '../model/llama.js';
+import type { Tokenizer } from '../tokenizer/types.js';
+import type { ChatTemplateName } from '../tokenizer/chat-templates.js';
+import { formatChat } from '../tokenizer/chat-templates.js';
+import { linePlot } from '../report/index.js';
+import { judgeTurn, type Dialogue, type Message } from './world/index.js';
+import { checkConstraint } from './world/index.js';
+import { lastRunMask } from './chat-rows.js';
+import type { ScoredSequence } from './policy-logprobs.js';
+import { samplePolicy } from './sampling.js';
+import { parseStageConfig, samplingSchema } from './stage-config.js';
+import { StageLog, type StageIO } from './stage-io.js';
+
+export const GattStageSchema = z.strictObject({
+  /** 'model': sampled answers; 'oracle': the world's gold with the constraints applied; 'model-or-oracle': the
+   *  sample where it keeps every constraint, else the gold (the share of samples kept is reported). */
+  answers: z.enum(['model', 'oracle', 'model-or-oracle']).default('model-or-oracle'),
+  /** Llama 2 samples with the latest RLHF model; recipe §3 defaults T 0.6, top-p 0.9. */
+  sampling: samplingSchema({ temperature: 0.6, topP: 0.9, maxTokens: 48 }),
+  /** Turns per training dialogue, and truncated prefixes trained per dialogue (evenly spread over the turns). */
+  turns: z.number().int().min(1).default(8),
+  prefixesPerDialogue: z.number().int().min(1).default(4),
+  /** Turns measured for adherence (Llama 2 Table 30 goes to 20). */
+  evalTurns: z.number().int().min(1).default(20),
+  template: z.enum(['llama2', 'llama3', 'llama3.1']).optional(),
+  seed: z.number().int().min(0).default(1),
+});
+export type GattStageConfig = z.infer<typeof GattStageSchema>;
+export const parseGattConfig = (json: unknown, source = 'gatt config'): GattStageConfig => parseStageConfig(GattStageSchema, json, source);
+
+/** The messages used for SAMPLING turn t's answer: no system message, `inst` appended to every user turn. */
+export function samplingMessages(d: Pick<Dialogue, 'instruction' | 'turns'>, answers: readonly string[], turn: number): Message[] {
+  const out: Message[] = [];
+  for (let t = 0; t <= turn; t++) {
+    out.push({ role: 'user', content: `${d.turns[t]!.user} ${d.instruction}` });
+    if (t < turn) out.push({ role: 'assistant', content: answers[t]! });
+  }
+  return out;
+}
+
+/** The TRAINING messages of the prefix ending at turn t: `inst` only as the system message, then the turns. */
+export function trainingMessages(d: Pick<Dialogue, 'instruction' | 'turns'>, answers: readonly string[], turn: number): Message[] {
+  const out: Message[] = [{ role: 'system', content: d.instruction }];
+  for (let t = 0; t <= turn; t++) out.push({ role: 'user', content: d.turns[t]!.user }, { role: 'assistant', content: answers[t]! });
+  return out;
+}
+
+/**
+ * A training row: every token of the prefix is context, only the last answer (with its end-of-turn token, as
+ * SFT trains to stop) carries loss.
+ */
+export function gattRow(tok: Tokenizer, messages: readonly Message[], template?: ChatTemplateName): ScoredSequence {
+  const chat = formatChat(tok, [...messages], { addGenerationPrompt: false, ...(template ? { template } : {}) });
+  return { ids: chat.ids, mask: lastRunMask(chat.assistantMask) };
+}
+
+/** Which turns of an n-turn dialogue are trained: k turns evenly spread, always including the first and last. */
+export function prefixTurns(n: number, k: number): number[] {
+  if (k >= n) return Array.from({ length: n }, (_, i) => i);
+  if (k === 1) return [n - 1];
+  return [...new Set(Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / (k - 1))))];
+}
+
+export interface GattData {
+  rows: ScoredSequence[];
+  /** Answers per dialogue (what the rows were built from). */
+  answers: string[][];
+  /** Sampled answers that kept every constraint (over all sampled turns), and how many were replaced by the oracle. */
+  sampledAdherence: number;
+  replacedByOracle: number;
+  /** Prefixes dropped because they exceed the context window. */
+  droppedTooLong: number;
+}
+
+/** Steps 1–2: answers for every turn (sampled with `inst` on every user turn, or the oracle), then the rows. */
+export function buildGattData(cfg: GattStageConfig, model: Llama, tok: Tokenizer, dialogues: readonly Dialogue[]): GattData {
+  const n = cfg.turns;
+  const answers: string[][] = dialogues.map(() => []);
+  let kept = 0;
+  let sampled = 0;
+  let replaced = 0;
+  for (let t = 0; t < n; t++) {
+    const live = dialogues.map((d, i) => i).filter((i) => dialogues[i]!.turns.length > t);
+    const draws = cfg.answers === 'oracle' ? null : samplePolicy(model, tok, live.map((i) => samplingMessages(dialogues[i]!, answers[i]!, t)), {
+      n: 1, ...cfg.sampling, seed: (cfg.seed * 7919 + t) >>> 0, template: cfg.template,
+    });
+    live.forEach((i, j) => {
+      const d = dialogues[i]!;
+      const gold = d.turns[t]!.gold;
+      const s = draws?.[j]?.samples[0]?.text.trim();
+      if (s === undefined) { answers[i]!.push(gold); return; }
+      sampled++;
+      const ok = d.constraints.every((c) => checkConstraint(c, s));
+      if (ok) kept++;
+      if (cfg.answers === 'model-or-oracle' && !ok) { replaced++; answers[i]!.push(gold); } else answers[i]!.push(s);
+    });
+  }
+  const rows: ScoredSequence[] = [];
+  let dropped = 0;
+  dialogues.forEach((d, i) => {
+    for (const t of prefixTurns(Math.min(n, d.turns.length), cfg.prefixesPerDialogue)) {
+      const row = gattRow(tok, trainingMessages(d, answers[i]!, t), cfg.template);
+      if (row.ids.length > model.config.maxSeqLen) dropped++;
+      else rows.push(row);
+    }
+  });
+  return { rows, answers, sampledAdherence: sampled ? kept / sampled : 0, replacedByOracle: replaced, droppedTooLong: dropped };
+}
+
+export interface AdherenceRow {
+  /** 1-based turn. */
+  turn: number;
+  /** Dialogues still within the context window at this turn. */
+  n: number;
+  /** Share of answers keeping every constraint, and mean judged content helpfulness. */
+  adherence: number;
+  helpfulness: number;
+}
+
+/**
+ * Table 30's measurement: the model answers each held-out dialogue turn after turn (greedy, its own answers in
+ * the history, `inst` only as the system message), every constraint checked at every turn.
+ */
+export function measureAdherence(model: Llama, tok: Tokenizer, dialogues: readonly Dialogue[], turns: number, maxTokens: number, template?: ChatTemplateName): AdherenceRow[] {
+  const history: Message[][] = dialogues.map((d) => [{ role: 'system', content: d.instruction }]);
+  const alive = dialogues.map(() => true);
+  const rows: AdherenceRow[] = [];
+  for (let t = 0; t < turns; t++) {
+    const idx = dialogues.map((_, i) => i).filter((i) => alive[i] && dialogues[i]!.turns.length > t);
+    for (const i of idx) history[i]!.push({ role: 'user', content: dialogues[i]!.turns[t]!.user });
+    const draws = samplePolicy(model, tok, idx.map((i) => history[i]!), { n: 1, temperature: 0, topP: 1, maxTokens, seed: 0, template });
+    let ok = 0;
+    let help = 0;
+    let n = 0;
+    idx.forEach((i, j) => {
+      const s = draws[j];
+      if (!s) { alive[i] = false; return; }
+      const answer = s.samples[0]!.text.trim();
+      const jd = judgeTurn(dialogues[i]!, t, answer);
+      n++;
+      if (jd.constraints.every(Boolean)) ok++;
+      help += jd.content;
+      history[i]!.push({ role: 'assistant', content: answer });
+    });
+    rows.push({ turn: t + 1, n, adherence: n ? ok / n : 0, helpfulness: n ? help / n : 0 });
+  }
+  return rows;
+}
+
+/** Fine-tunes a model on rows whose masks say which tokens carry loss (the SFT loss, answer tokens only). */
+export type RowFineTune<R = unknown> = (model: Llama, rows: readonly ScoredSequence[], io: StageIO) => R;
+
+export interface GattResult<R> {
+  data: Omit<GattData, 'rows' | 'answers'> & { rows: number; answers: GattStageConfig['answers'] };
+  before: AdherenceRow[];
+  after: AdherenceRow[];
+  finetune: R;
+}
+
+/** Adherence before, data from `policy`, fine-tuning with `finetune`, adherence after; plots both curves. */
+export function gattStage<R>(cfg: GattStageConfig, policy: Llama, tok: Tokenizer, train: readonly Dialogue[], heldout: readonly Dialogue[], finetune: RowFineTune<R>, io: StageIO): GattResult<R> {
+  const log = new StageLog<{ kind: 'before' | 'after' } & AdherenceRow>(io, 'adherence.jsonl');
+  const before = measureAdherence(policy, tok, heldout, cfg.evalTurns, cfg.sampling.maxTokens, cfg.template);
+  for (const r of before) log.append({ kind: 'before', ...r });
+  const data = buildGattData(cfg, policy, tok, train);
+  const ft = finetune(policy, data.rows, io);
+  const after = measureAdherence(policy, tok, heldout, cfg.evalTurns, cfg.sampling.maxTokens, cfg.template);
+  for (const r of after) log.append({ kind: 'after', ...r });
+  const pts = (rs: AdherenceRow[], y: (r: AdherenceRow) => number) => rs.filter((r) => r.n > 0).map((r) => [r.turn, y(r)] as const);
+  log.write('gatt-adherence.svg', linePlot({ title: 'Constraint adherence per turn (Llama 2 Table 30)', xLabel: 'turn', yLabel: 'share of answers keeping the constraint', series: [
+    { name: 'without GAtt', points: pts(before, (r) => r.adherence) },
+    { name: 'with GAtt', points: pts(after, (r) => r.adherence) },
+  ] }));
+  const { rows, answers: _a, ...rest } = data;
+  return { data: { ...rest, rows: rows.length, answers: cfg.answers }, before, after, finetune: ft };
+}
