@@ -76,6 +76,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   // One line per kernel family (native/bind_<family>.cpp).
   register_elementwise(env, exports);
+  register_matmul(env, exports);
   register_reduce(env, exports);
   register_norm(env, exports);
   register_activations(env, exports);

@@ -20,6 +20,7 @@ F pick(F ref_fn, F avx2_fn, F avx512_fn) {
 
 // Each kernel family binds its functions in native/bind_<family>.cpp and is registered in binding.cpp.
 void register_elementwise(Napi::Env env, Napi::Object exports);
+void register_matmul(Napi::Env env, Napi::Object exports);
 void register_reduce(Napi::Env env, Napi::Object exports);
 void register_norm(Napi::Env env, Napi::Object exports);
 void register_activations(Napi::Env env, Napi::Object exports);

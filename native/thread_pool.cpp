@@ -29,7 +29,11 @@ class Pool {
     stop();
     n_threads_ = n;
     quit_ = false;
-    for (int i = 1; i < n; i++) workers_.emplace_back([this, i] { worker(i); });
+    // A worker must start from the generation at its creation, not at its first instruction: run() may post a
+    // job before the new thread gets scheduled, and a worker that read the bumped generation as "seen" would
+    // sleep through that job while run() spins forever waiting for it.
+    const uint64_t seen = generation_.load(std::memory_order_acquire);
+    for (int i = 1; i < n; i++) workers_.emplace_back([this, i, seen] { worker(i, seen); });
   }
 
   void run(int64_t n_tasks, const std::function<void(int64_t)>& fn) {
@@ -59,8 +63,7 @@ class Pool {
     for (int64_t t = begin; t < end; t++) (*fn_)(t);
   }
 
-  void worker(int id) {
-    uint64_t seen = generation_.load(std::memory_order_acquire);
+  void worker(int id, uint64_t seen) {
     for (;;) {
       uint64_t g;
       int spins = 0;

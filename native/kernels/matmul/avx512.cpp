@@ -1,0 +1,228 @@
+// AVX-512 SGEMM with the GotoBLAS/BLIS structure, and the decode GEMV.
+//
+// gemm_block: for each NC-wide column panel of C and each KC-deep slice of K, op(B) is packed into NR-wide
+// micro-panels ([kc][NR], contiguous, zero-padded) that stay in L2; then for each MR rows of op(A) a micro-panel
+// of A ([MR][KC], rows contiguous) is packed into L1 and swept across all the B micro-panels by the register
+// tile. Numbers for Sapphire Rapids (48 KB L1d, 2 MB L2 per core, 2 FMA ports × 16 floats):
+// - tile MR×NR = 12×32: 24 zmm accumulators + 2 zmm of B + 1 broadcast of A = 27 of 32 registers; each k step is
+//   24 FMAs (12 cycles) for 2 vector loads and 12 broadcasts, so the FMA ports, not the loads, set the pace.
+// - KC = 384: the A micro-panel is 12×384×4 = 18 KB, in L1 beside the streaming B micro-panel.
+// - NC = 1024: the packed B panel is 384×1024×4 = 1.5 MB, in L2.
+// Each C element is one FMA chain over k, continued from the stored C across KC slices, so its value does not
+// depend on where it sits in a tile, or on how C is split between threads.
+#include <immintrin.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "matmul.h"
+#include "transpose_avx512.h"
+
+namespace llamats::avx512 {
+namespace {
+
+constexpr int MR = 12, NR = 32;
+constexpr int64_t KC = 384, NC = 1024, MC = 144;
+
+// K is summed in slices of at most KC, balanced (K = 768 is two slices of 384, K = 500 two of 250); the slice
+// length depends on K only.
+int64_t kc_for(int64_t K) {
+  int64_t slices = (K + KC - 1) / KC;
+  return (K + slices - 1) / slices;
+}
+
+struct Buffers {
+  float* pa;  // MC/MR micro-panels of [MR][KC] or [KC][MR]
+  float* pb;  // [NC/NR][KC][NR]
+};
+
+Buffers& buffers() {
+  static thread_local Buffers b = {static_cast<float*>(std::aligned_alloc(64, MC * KC * sizeof(float))),
+                                   static_cast<float*>(std::aligned_alloc(64, KC * NC * sizeof(float)))};
+  return b;
+}
+
+inline __mmask16 mask_first(int64_t n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
+
+// ---- packing -------------------------------------------------------------------------------------------
+
+// B stored [K, N]: panel p holds columns jc + p·NR … as [kc][NR].
+void pack_b_n(float* pb, const float* b, int64_t N, int64_t pc, int64_t kc, int64_t jc, int64_t nc) {
+  for (int64_t j0 = 0; j0 < nc; j0 += NR) {
+    const int64_t w = nc - j0 < NR ? nc - j0 : NR;
+    const __mmask16 m0 = mask_first(w), m1 = mask_first(w - 16 > 0 ? w - 16 : 0);
+    const float* src = b + pc * N + jc + j0;
+    float* dst = pb + j0 * kc;
+    for (int64_t k = 0; k < kc; k++, src += N, dst += NR) {
+      _mm512_store_ps(dst, _mm512_maskz_loadu_ps(m0, src));
+      _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+    }
+  }
+}
+
+// B stored [N, K]: the same panels, transposed 16×16 at a time from 16 rows of B.
+void pack_b_t(float* pb, const float* b, int64_t K, int64_t pc, int64_t kc, int64_t jc, int64_t nc) {
+  __m512 r[16];
+  for (int64_t j0 = 0; j0 < nc; j0 += NR) {
+    float* panel = pb + j0 * kc;
+    for (int64_t h = 0; h < NR; h += 16) {
+      const int64_t rows = nc - j0 - h;  // valid rows of B in this half (may be ≤ 0: zero padding)
+      const float* src = b + (jc + j0 + h) * K + pc;
+      for (int64_t k0 = 0; k0 < kc; k0 += 16) {
+        const int64_t kw = kc - k0 < 16 ? kc - k0 : 16;
+        const __mmask16 km = mask_first(kw);
+        for (int t = 0; t < 16; t++) r[t] = t < rows ? _mm512_maskz_loadu_ps(km, src + t * K + k0) : _mm512_setzero_ps();
+        transpose16(r);
+        for (int t = 0; t < kw; t++) _mm512_store_ps(panel + (k0 + t) * NR + h, r[t]);
+      }
+    }
+  }
+}
+
+// A block: rows ic … ic+mc−1 of op(A), columns pc … pc+kc−1, as micro-panels of MR rows, panel p at pa + p·MR·KC.
+// A stored [M, K]: each micro-panel is [MR][KC] (row-major), a copy of contiguous row segments.
+void pack_a_n(float* pa, const float* a, int64_t K, int64_t ic, int64_t mc, int64_t pc, int64_t kc) {
+  for (int64_t i = 0; i < mc; i++) std::memcpy(pa + (i / MR) * MR * KC + (i % MR) * KC, a + (ic + i) * K + pc, kc * sizeof(float));
+}
+
+// A stored [K, M]: the values of one k are contiguous, so each micro-panel keeps that order, [kc][MR] (k-major);
+// the tile reads it with another constant stride instead of paying for a transpose. Packing the whole MC block
+// at once reads each row of A as one contiguous segment (per micro-panel it would touch a new line every k).
+void pack_a_t(float* pa, const float* a, int64_t M, int64_t ic, int64_t mc, int64_t pc, int64_t kc) {
+  for (int64_t k = 0; k < kc; k++) {
+    const float* src = a + (pc + k) * M + ic;
+    for (int64_t i0 = 0; i0 < mc; i0 += MR) {
+      const __mmask16 im = mask_first(mc - i0 < MR ? mc - i0 : MR);
+      _mm512_mask_storeu_ps(pa + (i0 / MR) * MR * KC + k * MR, im, _mm512_maskz_loadu_ps(im, src + i0));
+    }
+  }
+}
+
+// ---- register tile -------------------------------------------------------------------------------------
+
+// C[R rows, NR columns (masks m0, m1)] (+)= A micro-panel · B micro-panel [kc][NR]. The A micro-panel is
+// [R][KC] (row-major, from A stored [M, K]) or [kc][MR] (k-major, from A stored [K, M]).
+template <int R, bool KMAJOR>
+void tile(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, __mmask16 m0, __mmask16 m1, bool load_c) {
+  __m512 c0[R], c1[R];
+  for (int i = 0; i < R; i++) {
+    c0[i] = load_c ? _mm512_maskz_loadu_ps(m0, c + i * ldc) : _mm512_setzero_ps();
+    c1[i] = load_c ? _mm512_maskz_loadu_ps(m1, c + i * ldc + 16) : _mm512_setzero_ps();
+  }
+  for (int64_t k = 0; k < kc; k++, pb += NR) {
+    // The B micro-panel streams from L2: fetch it 16 k steps (2 KB) ahead.
+    _mm_prefetch((const char*)(pb + 16 * NR), _MM_HINT_T0);
+    _mm_prefetch((const char*)(pb + 16 * NR + 16), _MM_HINT_T0);
+    const __m512 b0 = _mm512_load_ps(pb), b1 = _mm512_load_ps(pb + 16);
+    for (int i = 0; i < R; i++) {
+      const __m512 ai = _mm512_set1_ps(KMAJOR ? pa[k * MR + i] : pa[i * KC + k]);
+      c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
+      c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+    }
+  }
+  for (int i = 0; i < R; i++) {
+    _mm512_mask_storeu_ps(c + i * ldc, m0, c0[i]);
+    _mm512_mask_storeu_ps(c + i * ldc + 16, m1, c1[i]);
+  }
+}
+
+using TileFn = void (*)(int64_t, const float*, const float*, float*, int64_t, __mmask16, __mmask16, bool);
+template <bool KMAJOR>
+constexpr TileFn kTiles[MR + 1] = {nullptr,
+                                   tile<1, KMAJOR>, tile<2, KMAJOR>, tile<3, KMAJOR>,  tile<4, KMAJOR>,  tile<5, KMAJOR>,  tile<6, KMAJOR>,
+                                   tile<7, KMAJOR>, tile<8, KMAJOR>, tile<9, KMAJOR>, tile<10, KMAJOR>, tile<11, KMAJOR>, tile<12, KMAJOR>};
+
+// ---- decode GEMV: C[m, j] = A[m, :] · B[j, :] --------------------------------------------------------------
+
+// MA rows of A against RB rows of B: one 16-lane FMA chain per C element, then a fixed reduction tree.
+template <int MA, int RB>
+void dot_tile(const float* a, int64_t lda, const float* b, int64_t K, float* c, int64_t ldc, bool accumulate) {
+  __m512 s[MA][RB];
+  for (int m = 0; m < MA; m++)
+    for (int r = 0; r < RB; r++) s[m][r] = _mm512_setzero_ps();
+  int64_t k = 0;
+  for (; k + 16 <= K; k += 16) {
+    __m512 bv[RB];
+    for (int r = 0; r < RB; r++) bv[r] = _mm512_loadu_ps(b + r * K + k);
+    for (int m = 0; m < MA; m++) {
+      const __m512 av = _mm512_loadu_ps(a + m * lda + k);
+      for (int r = 0; r < RB; r++) s[m][r] = _mm512_fmadd_ps(av, bv[r], s[m][r]);
+    }
+  }
+  if (k < K) {
+    const __mmask16 km = mask_first(K - k);
+    __m512 bv[RB];
+    for (int r = 0; r < RB; r++) bv[r] = _mm512_maskz_loadu_ps(km, b + r * K + k);
+    for (int m = 0; m < MA; m++) {
+      const __m512 av = _mm512_maskz_loadu_ps(km, a + m * lda + k);
+      for (int r = 0; r < RB; r++) s[m][r] = _mm512_fmadd_ps(av, bv[r], s[m][r]);
+    }
+  }
+  for (int m = 0; m < MA; m++)
+    for (int r = 0; r < RB; r++) {
+      const float v = _mm512_reduce_add_ps(s[m][r]);
+      c[m * ldc + r] = accumulate ? c[m * ldc + r] + v : v;
+    }
+}
+
+// Rows of B in groups of RB; for each group, the rows of A in groups of 4 (then 2, 1) while the group is in L1.
+template <int RB>
+void dot_rows(const GemmArgs& g, int64_t j) {
+  const float* b = g.b + j * g.K;
+  int64_t m = 0;
+  for (; m + 4 <= g.M; m += 4) dot_tile<4, RB>(g.a + m * g.K, g.K, b, g.K, g.c + m * g.N + j, g.N, g.accumulate);
+  for (; m + 2 <= g.M; m += 2) dot_tile<2, RB>(g.a + m * g.K, g.K, b, g.K, g.c + m * g.N + j, g.N, g.accumulate);
+  for (; m < g.M; m++) dot_tile<1, RB>(g.a + m * g.K, g.K, b, g.K, g.c + m * g.N + j, g.N, g.accumulate);
+}
+
+}  // namespace
+
+GemmTile gemm_tile() { return {MR, NR}; }
+
+void gemm_block(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  if (g.K == 0) {
+    if (!g.accumulate)
+      for (int64_t i = m0; i < m1; i++) std::memset(g.c + i * g.N + n0, 0, (n1 - n0) * sizeof(float));
+    return;
+  }
+  Buffers& buf = buffers();
+  const int64_t kcs = kc_for(g.K);
+  for (int64_t jc = n0; jc < n1; jc += NC) {
+    const int64_t nc = n1 - jc < NC ? n1 - jc : NC;
+    for (int64_t pc = 0; pc < g.K; pc += kcs) {
+      const int64_t kc = g.K - pc < kcs ? g.K - pc : kcs;
+      if (g.transB) pack_b_t(buf.pb, g.b, g.K, pc, kc, jc, nc);
+      else pack_b_n(buf.pb, g.b, g.N, pc, kc, jc, nc);
+      const bool load_c = g.accumulate || pc > 0;
+      for (int64_t ic = m0; ic < m1; ic += MC) {
+        const int64_t mc = m1 - ic < MC ? m1 - ic : MC;
+        if (g.transA) pack_a_t(buf.pa, g.a, g.M, ic, mc, pc, kc);
+        else pack_a_n(buf.pa, g.a, g.K, ic, mc, pc, kc);
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+          const int64_t mr = mc - ir < MR ? mc - ir : MR;
+          const TileFn fn = g.transA ? kTiles<true>[mr] : kTiles<false>[mr];
+          const float* pa = buf.pa + (ir / MR) * MR * KC;
+          float* c = g.c + (ic + ir) * g.N + jc;
+          for (int64_t jr = 0; jr < nc; jr += NR) {
+            const int64_t nr = nc - jr < NR ? nc - jr : NR;
+            // C is out of cache (it is swept once per KC slice): fetch the next tile while this one computes.
+            if (load_c && jr + NR < nc)
+              for (int64_t i = 0; i < mr; i++) {
+                _mm_prefetch((const char*)(c + i * g.N + jr + NR), _MM_HINT_T0);
+                _mm_prefetch((const char*)(c + i * g.N + jr + NR + 16), _MM_HINT_T0);
+              }
+            fn(kc, pa, buf.pb + jr * kc, c + jr, g.N, mask_first(nr), mask_first(nr > 16 ? nr - 16 : 0), load_c);
+          }
+        }
+      }
+    }
+  }
+}
+
+void gemv_block(const GemmArgs& g, int64_t n0, int64_t n1) {
+  int64_t j = n0;
+  for (; j + 4 <= n1; j += 4) dot_rows<4>(g, j);
+  for (; j < n1; j++) dot_rows<1>(g, j);
+}
+
+}  // namespace llamats::avx512

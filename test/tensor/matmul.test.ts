@@ -1,0 +1,152 @@
+// Matmul: the TypeScript reference against a hand-computed product, and the native SGEMM/GEMV (every
+// instruction set) against the reference — odd sizes, all layouts, accumulate, batches with strides and
+// broadcast, decode shapes — plus bit-identical results for 1 and 2 threads and RangeErrors for bad arguments.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import type { MatmulDims } from '../../src/tensor/kernels.js';
+import { nativeAddon } from '../../src/tensor/native.js';
+import { matmul as refMatmul } from '../../src/tensor/ref/matmul.js';
+import { Rng } from '../../src/util/rng.js';
+import { checkNative, nativeMatmul, oddShapes, operands } from './matmul-helpers.js';
+
+const native = nativeMatmul();
+const skipNative = native ? false : 'native addon not built';
+
+test('reference: 2×3 · 3×2 by hand, in every layout', () => {
+  // A = [1 2 3; 4 5 6], B = [7 8; 9 10; 11 12]: A·B = [58 64; 139 154].
+  const A = [1, 2, 3, 4, 5, 6], At = [1, 4, 2, 5, 3, 6];
+  const B = [7, 8, 9, 10, 11, 12], Bt = [7, 9, 11, 8, 10, 12];
+  for (const transA of [false, true])
+    for (const transB of [false, true]) {
+      const c = new Float64Array(4);
+      refMatmul(c, Float64Array.from(transA ? At : A), Float64Array.from(transB ? Bt : B), { M: 2, K: 3, N: 2, transA, transB, accumulate: false });
+      assert.deepEqual([...c], [58, 64, 139, 154], `transA=${transA} transB=${transB}`);
+    }
+  const c = Float64Array.from([1, 1, 1, 1]);
+  refMatmul(c, Float64Array.from(A), Float64Array.from(B), { M: 2, K: 3, N: 2, transA: false, transB: false, accumulate: true });
+  assert.deepEqual([...c], [59, 65, 140, 155]);
+  // A batch of 2 sharing B (stride 0), summed into one C (stride 0) when accumulating.
+  const cs = new Float64Array(4);
+  refMatmul(cs, Float64Array.from([...A, ...A]), Float64Array.from(B), { M: 2, K: 3, N: 2, transA: false, transB: false, accumulate: true, batch: 2, strideB: 0, strideC: 0 });
+  assert.deepEqual([...cs], [116, 128, 278, 308]);
+});
+
+test('reference: bad dims and short arrays throw RangeError', () => {
+  const d = { M: 2, K: 3, N: 2, transA: false, transB: false, accumulate: false };
+  const a = new Float32Array(6), b = new Float32Array(6), c = new Float32Array(4);
+  assert.throws(() => refMatmul(c, a.subarray(1), b, d), RangeError);
+  assert.throws(() => refMatmul(c.subarray(1), a, b, d), RangeError);
+  assert.throws(() => refMatmul(c, a, b, { ...d, M: -1 }), RangeError);
+  assert.throws(() => refMatmul(c, a, b, { ...d, K: 2.5 }), RangeError);
+  assert.throws(() => refMatmul(c, a, b, { ...d, batch: 2 }), RangeError);
+});
+
+test('native vs reference: sizes 1, 3, 17, 63, 257, all layouts, accumulate on/off', { skip: skipNative }, () => {
+  const rng = new Rng(1);
+  for (const d of oddShapes()) {
+    const r = checkNative(native!, rng, d);
+    assert.ok(r <= 1, `error ${r.toFixed(2)}× tolerance for ${JSON.stringify(d)}`);
+  }
+});
+
+test('native vs reference: decode shapes (GEMV path M ≤ 8, and M just above it)', { skip: skipNative }, () => {
+  const rng = new Rng(2);
+  for (const M of [1, 2, 3, 4, 5, 7, 8, 9, 16])
+    for (const [K, N] of [[288, 288], [1001, 67], [15, 1], [16, 3], [4096, 40]] as const)
+      for (const accumulate of [false, true]) {
+        const d = { M, K, N, transA: false, transB: true, accumulate };
+        assert.ok(checkNative(native!, rng, d) <= 1, JSON.stringify(d));
+      }
+  // M = 1 with A stored [K, 1] is the same vector.
+  assert.ok(checkNative(native!, rng, { M: 1, K: 300, N: 50, transA: true, transB: true, accumulate: false }) <= 1);
+});
+
+test('native vs reference: batches with strides, padding and broadcast', { skip: skipNative }, () => {
+  const rng = new Rng(3);
+  const base = { M: 17, K: 40, N: 33 };
+  const cases: MatmulDims[] = [
+    { ...base, transA: false, transB: true, accumulate: false, batch: 4 },
+    { ...base, transA: true, transB: false, accumulate: true, batch: 3, strideA: 17 * 40 + 7, strideB: 40 * 33 + 1, strideC: 17 * 33 + 5 },
+    { ...base, transA: false, transB: false, accumulate: false, batch: 5, strideB: 0 }, // one B for all
+    { ...base, transA: true, transB: true, accumulate: false, batch: 3, strideA: 0 }, // one A for all
+    { ...base, transA: false, transB: false, accumulate: true, batch: 4, strideC: 0 }, // sum of the batch into one C
+    { M: 1, K: 64, N: 20, transA: false, transB: true, accumulate: false, batch: 6, strideB: 0 }, // batched GEMV
+    { ...base, transA: false, transB: true, accumulate: false, batch: 0 },
+    { M: 0, K: 5, N: 7, transA: false, transB: false, accumulate: false },
+    { M: 6, K: 0, N: 7, transA: false, transB: false, accumulate: false }, // C = 0
+    { M: 6, K: 0, N: 7, transA: true, transB: true, accumulate: true }, // C unchanged
+  ];
+  for (const d of cases) assert.ok(checkNative(native!, rng, d) <= 1, JSON.stringify(d));
+});
+
+test('native: bit-identical results with 1 and 2 threads', { skip: skipNative }, () => {
+  const addon = nativeAddon()!;
+  const before = addon.info().threads;
+  const rng = new Rng(4);
+  const cases: MatmulDims[] = [
+    { M: 257, K: 700, N: 190, transA: false, transB: true, accumulate: false },
+    { M: 130, K: 901, N: 257, transA: false, transB: false, accumulate: true },
+    { M: 300, K: 257, N: 100, transA: true, transB: false, accumulate: true },
+    { M: 63, K: 800, N: 300, transA: true, transB: true, accumulate: false },
+    { M: 1, K: 4099, N: 1001, transA: false, transB: true, accumulate: false },
+    { M: 6, K: 1000, N: 777, transA: false, transB: true, accumulate: true },
+    { M: 20, K: 64, N: 64, transA: false, transB: true, accumulate: false, batch: 7 },
+  ];
+  const run = (threads: number, o: ReturnType<typeof operands>, d: MatmulDims) => {
+    addon.setThreads(threads);
+    const c = o.c.slice();
+    native!(c, o.a, o.b, d);
+    return c;
+  };
+  try {
+    for (const d of cases) {
+      const o = operands(rng, d);
+      const one = run(1, o, d);
+      const two = run(2, o, d);
+      assert.deepEqual(Buffer.from(two.buffer), Buffer.from(one.buffer), JSON.stringify(d));
+    }
+  } finally {
+    addon.setThreads(before);
+  }
+});
+
+test('native: bad arguments throw RangeError and write nothing', { skip: skipNative }, () => {
+  const d = { M: 4, K: 5, N: 6, transA: false, transB: true, accumulate: false };
+  const a = new Float32Array(20), b = new Float32Array(30), c = new Float32Array(24).fill(7);
+  const bad: [string, () => void][] = [
+    ['short a', () => native!(c, a.subarray(1), b, d)],
+    ['short b', () => native!(c, a, b.subarray(2), d)],
+    ['short c', () => native!(c.subarray(0, 23), a, b, d)],
+    ['negative M', () => native!(c, a, b, { ...d, M: -1 })],
+    ['fractional K', () => native!(c, a, b, { ...d, K: 4.5 })],
+    ['missing N', () => native!(c, a, b, { M: 4, K: 5 } as MatmulDims)],
+    ['batch too long', () => native!(c, a, b, { ...d, batch: 2 })],
+    ['stride too long', () => native!(c, a, b, { ...d, batch: 2, strideA: 0, strideB: 0, strideC: 1 })],
+    ['huge dims', () => native!(c, a, b, { ...d, M: 2 ** 40, N: 2 ** 40 })],
+    ['Float64Array', () => native!(c, new Float64Array(20) as unknown as Float32Array, b, d)],
+    ['no dims', () => (native as unknown as (...x: unknown[]) => void)(c, a, b)],
+    ['c overlaps a', () => native!(a, a, b, { ...d, M: 1, N: 5, K: 5, transB: false })],
+  ];
+  for (const [what, f] of bad) assert.throws(f, RangeError, what);
+  assert.ok(c.every((v) => v === 7));
+});
+
+test('native: the AVX2 and scalar paths agree with the reference too', { skip: skipNative }, () => {
+  const info = nativeAddon()!.info();
+  const isas = ['scalar', ...(info.features.avx2 && info.features.fma ? ['avx2'] : [])];
+  const self = fileURLToPath(import.meta.url);
+  const child = self.replace(/matmul\.test\.(ts|js)$/, 'matmul-isa-child.$1');
+  for (const isa of isas) {
+    const r = spawnSync(process.execPath, [...process.execArgv.filter((x) => !x.startsWith('--test')), child], {
+      env: { ...process.env, LLAMATS_ISA: isa },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { isa: string; worst: number };
+    assert.equal(out.isa, isa);
+    assert.ok(out.worst <= 1, `${isa}: error ${out.worst}× tolerance`);
+  }
+});
