@@ -1,14 +1,19 @@
-// Binding of the matmul kernels (native/kernels/matmul/). JavaScript surface:
+// Binding of the matmul kernels (native/kernels/matmul/). JavaScript surface, two equivalent forms:
 //
-//   addon.matmul(c: Float32Array, a: Float32Array, b: Float32Array, dims: MatmulDims): void
+//   addon.matmul(c, a, b, dims)
+//   addon.matmul(c, a, b, M, K, N, transA, transB, accumulate[, batch, strideA, strideB, strideC])
 //
-// exactly the contract of src/tensor/kernels.ts `Kernels.matmul` (dims = { M, K, N, transA, transB, accumulate,
-// batch?, strideA?, strideB?, strideC? }; batch defaults to 1, strides to the dense matrix sizes, 0 broadcasts).
-// Every dimension must be a non-negative integer and every array a Float32Array long enough for what the dims
-// say ((batch−1)·stride + rows·cols elements); c must not overlap a or b. Anything else throws a RangeError
-// before a byte is read. Batches run in order (a C stride of 0 sums the batch when accumulating).
-// The call splits the work over the thread pool (addon.setThreads); the result is bit-identical for any thread
-// count. Products with M ≤ 8 and transB (decode: y = x·Wᵀ) take a GEMV path that streams W once.
+// c, a, b: Float32Array. dims is the MatmulDims object of src/tensor/kernels.ts (`Kernels.matmul`):
+// { M, K, N, transA, transB, accumulate, batch?, strideA?, strideB?, strideC? }; batch defaults to 1 and the
+// strides to the dense matrix sizes (M·K, K·N, M·N); a stride of 0 broadcasts one matrix to the whole batch.
+// The positional form takes the same values as numbers and booleans (undefined batch or strides: defaults); it costs
+// ~4× less per call (reading ten properties of an object dominates a small decode product): adapters should
+// use it. Every dimension must be a non-negative integer and every array a Float32Array long enough for what
+// the dims say ((batch−1)·stride + rows·cols elements); c must not overlap a or b. Anything else throws a
+// RangeError before any element is read or written. Batches run in order (so a C stride of 0 sums the batch
+// when accumulating). The work is split over the thread pool (addon.setThreads); the result is bit-identical
+// for any thread count. Products with M ≤ 8 and transB (decode: y = x·Wᵀ) take a GEMV path that streams W
+// once; its rounding differs from the GEMM path's (both are within the tolerance of the f32 reference).
 #include <napi.h>
 
 #include <cstdint>
@@ -22,11 +27,28 @@ namespace llamats {
 
 namespace {
 
+// One napi_get_typedarray_info call per array (the node-addon-api accessors make five): decode issues a few
+// hundred small products per token, so the per-call cost matters.
 bool get_f32(const Napi::CallbackInfo& info, size_t i, const char* name, ArrayArg<float>& out) {
-  Napi::Env env = info.Env();
-  if (i >= info.Length() || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
-    return fail(env, std::string("matmul: ") + name + ": expected a Float32Array");
-  return get_array<float>(info, i, name, out, 0);
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  if (i >= info.Length() || napi_get_typedarray_info(info.Env(), info[i], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array)
+    return fail(info.Env(), std::string("matmul: ") + name + ": expected a Float32Array");
+  out.data = static_cast<float*>(data);
+  out.length = (int64_t)length;
+  return true;
+}
+
+// A non-negative integer argument (positional form).
+bool get_dim(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t& out) {
+  double v;
+  if (i >= info.Length() || napi_get_value_double(info.Env(), info[i], &v) != napi_ok || !(v >= 0) || v > 9007199254740992.0 ||
+      v != (double)(int64_t)v)
+    return fail(info.Env(), std::string("matmul: ") + name + ": expected an integer ≥ 0");
+  out = (int64_t)v;
+  return true;
 }
 
 // Elements that `batch` matrices of rows·cols values, `stride` apart, occupy (computed in 128 bits, so that
@@ -53,29 +75,57 @@ const MatmulImpl& impl() {
   return i;
 }
 
+// Default strides: the dense sizes (saturated: a size past int64 can never pass the length checks).
+int64_t dense(int64_t r, int64_t c) {
+  const __int128 n = (__int128)r * c;
+  return n > INT64_MAX ? INT64_MAX : (int64_t)n;
+}
+
+bool get_flag(const Napi::CallbackInfo& info, size_t i, bool& out) {
+  napi_value v;
+  if (i >= info.Length()) return out = false, true;
+  if (napi_coerce_to_bool(info.Env(), info[i], &v) != napi_ok || napi_get_value_bool(info.Env(), v, &out) != napi_ok)
+    return fail(info.Env(), "matmul: expected a boolean flag");
+  return true;
+}
+
+// dims object: { M, K, N, transA, transB, accumulate, batch?, strideA?, strideB?, strideC? }
+bool shape_from_object(Napi::Object d, MatmulShape& s) {
+  const int64_t one = 1;
+  if (!get_prop_int(d, "M", s.M) || !get_prop_int(d, "K", s.K) || !get_prop_int(d, "N", s.N) || !get_prop_int(d, "batch", s.batch, 0, &one))
+    return false;
+  get_prop_bool(d, "transA", s.transA);
+  get_prop_bool(d, "transB", s.transB);
+  get_prop_bool(d, "accumulate", s.accumulate);
+  const int64_t dA = dense(s.M, s.K), dB = dense(s.K, s.N), dC = dense(s.M, s.N);
+  return get_prop_int(d, "strideA", s.strideA, 0, &dA) && get_prop_int(d, "strideB", s.strideB, 0, &dB) &&
+         get_prop_int(d, "strideC", s.strideC, 0, &dC);
+}
+
+// positional: M, K, N, transA, transB, accumulate[, batch, strideA, strideB, strideC] from argument 3 on
+bool shape_from_args(const Napi::CallbackInfo& info, MatmulShape& s) {
+  if (!get_dim(info, 3, "M", s.M) || !get_dim(info, 4, "K", s.K) || !get_dim(info, 5, "N", s.N) || !get_flag(info, 6, s.transA) ||
+      !get_flag(info, 7, s.transB) || !get_flag(info, 8, s.accumulate))
+    return false;
+  s.batch = 1, s.strideA = dense(s.M, s.K), s.strideB = dense(s.K, s.N), s.strideC = dense(s.M, s.N);
+  // Missing or undefined: the default (so `d.batch, d.strideA, …` can be passed straight through).
+  auto opt = [&](size_t i, const char* name, int64_t& out) { return i >= info.Length() || info[i].IsUndefined() || get_dim(info, i, name, out); };
+  return opt(9, "batch", s.batch) && opt(10, "strideA", s.strideA) && opt(11, "strideB", s.strideB) && opt(12, "strideC", s.strideC);
+}
+
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ArrayArg<float> c, a, b;
   if (!get_f32(info, 0, "c", c) || !get_f32(info, 1, "a", a) || !get_f32(info, 2, "b", b)) return env.Undefined();
-  if (info.Length() < 4 || !info[3].IsObject()) {
-    fail(env, "matmul: dims: expected an object { M, K, N, transA, transB, accumulate, batch?, stride?? }");
+  MatmulShape s{};
+  if (info.Length() >= 4 && info[3].IsNumber()) {
+    if (!shape_from_args(info, s)) return env.Undefined();
+  } else if (info.Length() >= 4 && info[3].IsObject()) {
+    if (!shape_from_object(info[3].As<Napi::Object>(), s)) return env.Undefined();
+  } else {
+    fail(env, "matmul: dims: expected an object { M, K, N, transA, transB, accumulate, batch?, strideA?, strideB?, strideC? }");
     return env.Undefined();
   }
-  Napi::Object d = info[3].As<Napi::Object>();
-  MatmulShape s{};
-  const int64_t one = 1;
-  if (!get_prop_int(d, "M", s.M) || !get_prop_int(d, "K", s.K) || !get_prop_int(d, "N", s.N) ||
-      !get_prop_int(d, "batch", s.batch, 0, &one))
-    return env.Undefined();
-  get_prop_bool(d, "transA", s.transA);
-  get_prop_bool(d, "transB", s.transB);
-  get_prop_bool(d, "accumulate", s.accumulate);
-  // Default strides: the dense sizes (saturated: a size past int64 can never pass the length checks below).
-  auto size = [](int64_t r, int64_t c) { const __int128 n = (__int128)r * c; return n > INT64_MAX ? INT64_MAX : (int64_t)n; };
-  const int64_t dA = size(s.M, s.K), dB = size(s.K, s.N), dC = size(s.M, s.N);
-  if (!get_prop_int(d, "strideA", s.strideA, 0, &dA) || !get_prop_int(d, "strideB", s.strideB, 0, &dB) ||
-      !get_prop_int(d, "strideC", s.strideC, 0, &dC))
-    return env.Undefined();
   const __int128 nA = span(s.batch, s.strideA, s.M, s.K), nB = span(s.batch, s.strideB, s.K, s.N),
                  nC = span(s.batch, s.strideC, s.M, s.N);
   if (!check_len(env, "a", a, nA) || !check_len(env, "b", b, nB) || !check_len(env, "c", c, nC)) return env.Undefined();

@@ -134,6 +134,28 @@ test('native: bad arguments throw RangeError and write nothing', { skip: skipNat
   assert.ok(c.every((v) => v === 7));
 });
 
+test('native: the positional form equals the dims-object form, and checks the same', { skip: skipNative }, () => {
+  const positional = nativeAddon()!.matmul as (...args: unknown[]) => void;
+  const rng = new Rng(5);
+  const cases: MatmulDims[] = [
+    { M: 1, K: 300, N: 77, transA: false, transB: true, accumulate: true },
+    { M: 40, K: 33, N: 65, transA: true, transB: false, accumulate: false },
+    { M: 9, K: 20, N: 18, transA: false, transB: false, accumulate: true, batch: 3, strideA: 0, strideC: 9 * 18 + 2 },
+  ];
+  for (const d of cases) {
+    const o = operands(rng, d);
+    const byObject = o.c.slice(), byArgs = o.c.slice();
+    native!(byObject, o.a, o.b, d);
+    positional(byArgs, o.a, o.b, d.M, d.K, d.N, d.transA, d.transB, d.accumulate, d.batch, d.strideA, d.strideB, d.strideC);
+    assert.deepEqual(byArgs, byObject, JSON.stringify(d));
+  }
+  const a = new Float32Array(20), b = new Float32Array(30), c = new Float32Array(24);
+  assert.throws(() => positional(c, a, b, 4, 5, 6, false, true, false, 2), RangeError); // batch 2 needs more
+  assert.throws(() => positional(c, a, b, 4, -5, 6, false, true, false), RangeError);
+  assert.throws(() => positional(c, a, b, 4, 5), RangeError);
+  assert.throws(() => positional(c, a, b, 4, 5, 6.5, false, true, false), RangeError);
+});
+
 test('native: the AVX2 and scalar paths agree with the reference too', { skip: skipNative }, () => {
   const info = nativeAddon()!.info();
   const isas = ['scalar', ...(info.features.avx2 && info.features.fma ? ['avx2'] : [])];
