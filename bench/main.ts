@@ -25,6 +25,7 @@ type BenchRunner = (args: string[]) => Promise<BenchReport>;
 const benches: Record<string, () => Promise<BenchRunner>> = {
   tokenizer: async () => (await import('./tokenizer.js')).run,
   train: async () => (await import('./train.js')).run,
+  kernels: async () => (await import('./kernels.js')).run,
   // one line per benchmark file, e.g.:  gemm: async () => (await import('./gemm.js')).run,
 };
 

@@ -4,7 +4,7 @@
 //                     kvBatchStride)
 // Shapes as in src/tensor/kernels.ts: q, out, dq, dout [B, T, H, hd]; k, v [B, S, KVH, hd] with batch stride
 // kvBatchStride (≥ S·KVH·hd); dk, dv dense [B, S, KVH, hd]; lse [B, H, T]; segIds [B, S]. Forward tasks are
-// (b, kv head, 4 query blocks), backward tasks (b, kv head): each owns its outputs, so results do not depend
+// (b, kv head, query block), backward tasks (b, kv head): each owns its outputs, so results do not depend
 // on the thread count.
 #include <napi.h>
 
@@ -69,7 +69,7 @@ static Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
     a.first = first.data();
   }
   static const auto fn = LLAMATS_PICK(attention_forward);
-  const int64_t chunk = attention_query_block(a.H / a.KVH) * kAttentionBlocksPerTask;
+  const int64_t chunk = attention_query_block(a.H / a.KVH);
   const int64_t chunks = (a.T + chunk - 1) / chunk;
   parallel_for(a.B * a.KVH * chunks, [&](int64_t task) {
     const int64_t c = task % chunks, bk = task / chunks, t0 = c * chunk;

@@ -4,7 +4,7 @@
 // s ≤ p and seg[b, s] == seg[b, p]; head h reads kv head h / (H/KVH).
 //
 // Work is split into tasks that own disjoint outputs, so no result depends on the thread count:
-//  - forward task (b, kvh, t0, t1): all H/KVH query heads of kv head kvh, for queries [t0, t1);
+//  - forward task (b, kvh, t0, t1): all H/KVH query heads of kv head kvh, for queries [t0, t1) (one block);
 //  - backward task (b, kvh): dq of those heads for every query, and dk, dv of (b, kvh) for every key.
 #pragma once
 #include <cstdint>
@@ -22,10 +22,8 @@ struct AttentionArgs {
   const int32_t* first;
 };
 
-/** Query rows (query positions × heads of one kv head) per block: G·Bq ≈ 64. */
+/** Query positions per block, so that a block has G·Bq ≈ 64 rows (query positions × heads of one kv head). */
 static inline int64_t attention_query_block(int64_t G) { return G >= 64 ? 1 : 64 / G; }
-/** Query blocks per forward task. */
-constexpr int64_t kAttentionBlocksPerTask = 4;
 
 }  // namespace llamats
 

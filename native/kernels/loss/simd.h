@@ -1,4 +1,4 @@
-// Cross-entropy on SIMD vectors: a max pass and an exp-sum pass per row (no probabilities stored); the
+// Cross-entropy on SIMD vectors: one blocked max-and-exp-sum pass per row (no probabilities stored); the
 // backward is one pass writing dloss·exp(x − lse), with the target's −dloss applied from the value read first.
 #pragma once
 #include <cmath>
@@ -13,8 +13,9 @@ void cross_entropy_forward(float* losses, float* lse, const float* logits, const
                            int64_t V, int64_t ignore_index) {
   for (int64_t n = 0; n < rows; n++) {
     const float* x = logits + n * V;
-    float max = row_max<VT>(x, V);
-    float l = max + std::log(row_sum_exp<VT>(nullptr, x, max, V));
+    float max;
+    const float sum = row_max_sum_exp<VT>(x, V, &max);
+    const float l = max + std::log(sum);
     lse[n] = l;
     losses[n] = targets[n] == ignore_index ? 0.0f : l - x[targets[n]];
   }

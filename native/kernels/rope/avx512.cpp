@@ -4,7 +4,7 @@
 
 namespace llamats::simd {
 template <>
-__m512 swap_pairs<avx512::Vec>(__m512 v) { return _mm512_permute_ps(v, 0xB1); }
+__m512 swap_pairs<avx512::Vec>(__m512 v) { return _mm512_shuffle_ps(v, v, 0xB1); }
 }  // namespace llamats::simd
 
 namespace llamats::avx512 {

@@ -1,5 +1,7 @@
 // AVX2 + FMA vector traits (see avx512.h for the contract); include only from files compiled with -mavx2 -mfma.
 #pragma once
+// GCC 12 warns "__Y may be used uninitialized" inside its own AVX-512 intrinsics (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
 #include <cstdint>
@@ -10,8 +12,8 @@ struct Vec {
   using V = __m256;
   using M = __m256i;
   static constexpr int W = 8;
-  /** Register tile of the small GEMMs in kernels/attention/flash.h (16 ymm: 4×2 accumulators + 2 B vectors + 1 broadcast). */
-  static constexpr int kTileRows = 4, kTileVecs = 2;
+  /** Vector registers, and the widest register tile (in vectors) of the small GEMMs in kernels/attention/tile_gemm.h. */
+  static constexpr int kRegisters = 16, kTileVecs = 3;
 
   static inline V zero() { return _mm256_setzero_ps(); }
   static inline V set1(float x) { return _mm256_set1_ps(x); }
@@ -51,10 +53,11 @@ struct Vec {
 
   /**
    * expf, the Cephes polynomial of avx512.h; 2ⁿ is built in the exponent bits, so inputs are clamped to
-   * [−87.3, 88.38] and results below exp(−87.3) are set to 0 (so exp(−inf) = 0). NaN propagates.
+   * [−87, 88.38] and results below e^−87 are set to 0 (so exp(−inf) = 0, and no subnormal ever comes out:
+   * see avx512.h). NaN propagates.
    */
   static inline V exp(V x) {
-    const V lo = _mm256_set1_ps(-87.3365447f);
+    const V lo = _mm256_set1_ps(-87.0f);
     V underflow = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
     x = _mm256_max_ps(lo, x);
     x = _mm256_min_ps(_mm256_set1_ps(88.3762626647949f), x);
@@ -68,6 +71,24 @@ struct Vec {
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
     p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_andnot_ps(underflow, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
+  }
+
+  /** 2^x with the polynomial of avx512.h; results below 2^−125 are set to 0 (so 2^−inf = 0, no subnormals). */
+  static inline V exp2(V x) {
+    const V lo = _mm256_set1_ps(-125.0f);
+    V underflow = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
+    x = _mm256_max_ps(lo, x);
+    x = _mm256_min_ps(_mm256_set1_ps(127.49f), x);
+    V n = _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    V f = _mm256_sub_ps(x, n);
+    V p = _mm256_set1_ps(1.3276323e-3f);
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(9.6754972e-3f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(5.5507135e-2f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.4022120e-1f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(6.9314694e-1f));
+    p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.0000001f));
     __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
     return _mm256_andnot_ps(underflow, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
   }

@@ -2,6 +2,8 @@
 // loads and stores with tail masks, horizontal reductions and a vectorised expf. Generic kernels are templates
 // over a traits struct (this one or avx2.h's), so each instantiation lives in its own ISA namespace.
 #pragma once
+// GCC 12 warns "__Y may be used uninitialized" inside its own AVX-512 intrinsics (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
 #include <cstdint>
@@ -12,8 +14,8 @@ struct Vec {
   using V = __m512;
   using M = __mmask16;
   static constexpr int W = 16;
-  /** Register tile of the small GEMMs in kernels/attention/flash.h (32 zmm: 6×4 accumulators + 4 B vectors + 1 broadcast). */
-  static constexpr int kTileRows = 6, kTileVecs = 4;
+  /** Vector registers, and the widest register tile (in vectors) of the small GEMMs in kernels/attention/tile_gemm.h. */
+  static constexpr int kRegisters = 32, kTileVecs = 4;
 
   static inline V zero() { return _mm512_setzero_ps(); }
   static inline V set1(float x) { return _mm512_set1_ps(x); }
@@ -42,11 +44,14 @@ struct Vec {
 
   /**
    * expf, Cephes polynomial (cephes/single/expf.c): x = n·ln2 + r, |r| ≤ ln2/2, exp(r) by a degree-7 polynomial,
-   * then scalef multiplies by 2ⁿ with correct overflow to +inf and underflow to 0 (so exp(−inf) = 0). About 1 ulp
-   * over the range; NaN propagates.
+   * then scalef multiplies by 2ⁿ (+inf above 88.7). About 1 ulp. Below −87 (where e^x nears the smallest normal
+   * float) the result is exactly 0 by a mask: letting scalef underflow through subnormals costs a microcode
+   * assist of ~100 cycles per vector on Intel cores, and masked attention scores (−inf) would hit it constantly.
+   * NaN propagates.
    */
   static inline V exp(V x) {
-    x = _mm512_max_ps(_mm512_set1_ps(-104.0f), x);
+    const __mmask16 live = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.0f), _CMP_NLT_UQ);
+    x = _mm512_max_ps(_mm512_set1_ps(-87.0f), x);
     x = _mm512_min_ps(_mm512_set1_ps(89.0f), x);
     V n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     V r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
@@ -58,7 +63,27 @@ struct Vec {
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
     p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    return _mm512_scalef_ps(p, n);
+    return _mm512_maskz_scalef_ps(live, p, n);
+  }
+
+  /**
+   * 2^x: n = round(x), 2^(x−n) by a degree-5 minimax polynomial on [−½, ½] (relative error ≤ 2.1e-7, fitted for
+   * this file), scaled by 2ⁿ with scalef. Cheaper than exp (no two-constant range reduction, one degree less):
+   * the attention softmax works in base 2 with log2(e) folded into its scale.
+   */
+  static inline V exp2(V x) {
+    const __mmask16 live = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-125.0f), _CMP_NLT_UQ);  // below: 0, see exp
+    x = _mm512_max_ps(_mm512_set1_ps(-125.0f), x);
+    x = _mm512_min_ps(_mm512_set1_ps(128.5f), x);
+    V n = _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    V f = _mm512_sub_ps(x, n);
+    V p = _mm512_set1_ps(1.3276323e-3f);
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.6754972e-3f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.5507135e-2f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.4022120e-1f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.9314694e-1f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0000001f));
+    return _mm512_maskz_scalef_ps(live, p, n);
   }
 };
 
