@@ -26,6 +26,7 @@ const benches: Record<string, () => Promise<BenchRunner>> = {
   tokenizer: async () => (await import('./tokenizer.js')).run,
   train: async () => (await import('./train.js')).run,
   kernels: async () => (await import('./kernels.js')).run,
+  gemm: async () => (await import('./gemm.js')).run,
   // one line per benchmark file, e.g.:  gemm: async () => (await import('./gemm.js')).run,
 };
 

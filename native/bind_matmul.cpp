@@ -71,7 +71,7 @@ bool overlap(const ArrayArg<float>& x, __int128 nx, const ArrayArg<float>& y, __
 }
 
 const MatmulImpl& impl() {
-  static const MatmulImpl i = {LLAMATS_PICK(gemm_tile), LLAMATS_PICK(gemm_block), LLAMATS_PICK(gemv_block)};
+  static const MatmulImpl i = {LLAMATS_PICK(gemm_tile), LLAMATS_PICK(gemm_block), LLAMATS_PICK(gemv_block), LLAMATS_PICK(stream_sum)};
   return i;
 }
 
@@ -137,10 +137,19 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// streamSum(x: Float32Array): number — Σ x read once over the thread pool, as fast as the memory allows.
+// bench/gemm.ts times it to measure the read bandwidth that the decode GEMV is compared with.
+Napi::Value StreamSum(const Napi::CallbackInfo& info) {
+  ArrayArg<float> x;
+  if (!get_f32(info, 0, "x", x)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), stream_sum_parallel(impl(), x.data, x.length));
+}
+
 }  // namespace
 
 void register_matmul(Napi::Env env, Napi::Object exports) {
   exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
+  exports.Set("streamSum", Napi::Function::New(env, StreamSum, "streamSum"));
 }
 
 }  // namespace llamats

@@ -134,6 +134,15 @@ constexpr TileFn kTiles[MR + 1] = {nullptr,
 
 // ---- decode GEMV: C[m, j] = A[m, :] · B[j, :] --------------------------------------------------------------
 
+// Horizontal sum in a fixed order (halves, then quarters, …).
+inline float hsum(__m512 v) {
+  const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+  __m128 q = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+  q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+  q = _mm_add_ss(q, _mm_movehdup_ps(q));
+  return _mm_cvtss_f32(q);
+}
+
 // MA rows of A against RB rows of B: one 16-lane FMA chain per C element, then a fixed reduction tree.
 template <int MA, int RB>
 void dot_tile(const float* a, int64_t lda, const float* b, int64_t K, float* c, int64_t ldc, bool accumulate) {
@@ -160,7 +169,7 @@ void dot_tile(const float* a, int64_t lda, const float* b, int64_t K, float* c, 
   }
   for (int m = 0; m < MA; m++)
     for (int r = 0; r < RB; r++) {
-      const float v = _mm512_reduce_add_ps(s[m][r]);
+      const float v = hsum(s[m][r]);
       c[m * ldc + r] = accumulate ? c[m * ldc + r] + v : v;
     }
 }
@@ -223,6 +232,20 @@ void gemv_block(const GemmArgs& g, int64_t n0, int64_t n1) {
   int64_t j = n0;
   for (; j + 4 <= n1; j += 4) dot_rows<4>(g, j);
   for (; j < n1; j++) dot_rows<1>(g, j);
+}
+
+double stream_sum(const float* x, int64_t n) {
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+  int64_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    s0 = _mm512_add_ps(s0, _mm512_loadu_ps(x + i));
+    s1 = _mm512_add_ps(s1, _mm512_loadu_ps(x + i + 16));
+    s2 = _mm512_add_ps(s2, _mm512_loadu_ps(x + i + 32));
+    s3 = _mm512_add_ps(s3, _mm512_loadu_ps(x + i + 48));
+  }
+  double s = hsum(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
+  for (; i < n; i++) s += x[i];
+  return s;
 }
 
 }  // namespace llamats::avx512

@@ -23,6 +23,7 @@ struct MatmulImpl {
   GemmTile (*tile)();
   void (*gemm_block)(const GemmArgs&, int64_t, int64_t, int64_t, int64_t);
   void (*gemv_block)(const GemmArgs&, int64_t, int64_t);
+  double (*stream_sum)(const float*, int64_t);
 };
 
 // Decode-sized products (y = x·Wᵀ with up to this many rows of x) take the GEMV path: it reads W straight from
@@ -90,6 +91,21 @@ inline void matmul_run(const MatmulImpl& impl, float* c, const float* a, const f
     return;
   }
   for (int64_t i = 0; i < s.batch; i++) matmul_parallel(impl, args(i));
+}
+
+/** Σ x over the pool, one contiguous part per thread, parts added in order (the bandwidth reference). */
+inline double stream_sum_parallel(const MatmulImpl& impl, const float* x, int64_t n) {
+  const int64_t threads = num_threads();
+  double part[256] = {0};
+  const int64_t tasks = std::min<int64_t>(threads, 256);
+  const int64_t chunk = ((n + tasks - 1) / tasks + 15) / 16 * 16;  // 64-byte aligned parts
+  parallel_for(tasks, [&](int64_t t) {
+    const int64_t b = std::min(n, t * chunk), e = std::min(n, b + chunk);
+    part[t] = impl.stream_sum(x + b, e - b);
+  });
+  double s = 0;
+  for (int64_t t = 0; t < tasks; t++) s += part[t];
+  return s;
 }
 
 }  // namespace llamats

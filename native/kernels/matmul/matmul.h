@@ -38,6 +38,8 @@ struct GemmTile {
   /* C[:, n0:n1] for transB with contiguous rows of op(A) (decode: y = x·Wᵀ, M small): streams the rows of B \
      once, each C element a dot product of two contiguous rows (same arithmetic for every M). */              \
   void gemv_block(const GemmArgs& g, int64_t n0, int64_t n1);                                                   \
+  /* Σ x[0:n] with independent accumulators: the streaming read that GEMV bandwidth is measured against. */    \
+  double stream_sum(const float* x, int64_t n);                                                                 \
   }
 
 LLAMATS_DECLARE_MATMUL(ref)

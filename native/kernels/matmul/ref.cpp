@@ -48,4 +48,10 @@ void gemm_block(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n
 
 void gemv_block(const GemmArgs& g, int64_t n0, int64_t n1) { gemm_block(g, 0, g.M, n0, n1); }
 
+double stream_sum(const float* x, int64_t n) {
+  double s = 0;
+  for (int64_t i = 0; i < n; i++) s += x[i];
+  return s;
+}
+
 }  // namespace llamats::ref
