@@ -86,6 +86,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_embedding(env, exports);
   register_loss(env, exports);
   register_adamw(env, exports);
+  register_quant(env, exports);
   return exports;
 }
 

@@ -30,5 +30,6 @@ void register_attention(Napi::Env env, Napi::Object exports);
 void register_embedding(Napi::Env env, Napi::Object exports);
 void register_loss(Napi::Env env, Napi::Object exports);
 void register_adamw(Napi::Env env, Napi::Object exports);
+void register_quant(Napi::Env env, Napi::Object exports);
 
 }  // namespace llamats

@@ -34,6 +34,9 @@ export interface NativeKernelFns {
   adamw(param: F32, grad: F32, m: F32, v: F32, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number): void;
   /** The GEMM engineer's binding (native/bind_matmul.cpp); until it lands the reference matmul is used. */
   matmul(c: F32, a: F32, b: F32, d: MatmulDims): void;
+  /** native/bind_quant.cpp: out[M, N] = x[M, K] · Wᵀ, W in ggml type ggmlType; row `row` of W → out[K]. */
+  matmulQuant(out: F32, x: F32, w: Uint8Array, ggmlType: number, M: number, K: number, N: number): void;
+  dequantizeRow(out: F32, w: Uint8Array, ggmlType: number, row: number, K: number): void;
 }
 
 /** The kernel names of NativeKernelFns that the loaded addon provides. */
@@ -61,6 +64,7 @@ export function nativeKernels(addon: NativeAddon): Kernels {
   const ceF = bind('crossEntropyForward'), ceB = bind('crossEntropyBackward');
   const adam = bind('adamw');
   const matmul = bind('matmul');
+  const mmq = bind('matmulQuant'), deq = bind('dequantizeRow');
   return {
     name: `native/${addon.info().isa}`,
     matmul: matmul ?? r.matmul,
@@ -96,5 +100,7 @@ export function nativeKernels(addon: NativeAddon): Kernels {
     adamw: adam
       ? (param, grad, m, v, n, h: AdamWHyper) => adam(param, grad, m, v, n, h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.step)
       : r.adamw,
+    matmulQuant: mmq ? (out, x, w, type, d) => mmq(out, x, w, type, d.M, d.K, d.N) : r.matmulQuant,
+    dequantizeRow: deq ?? r.dequantizeRow,
   };
 }

@@ -7,6 +7,7 @@ import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { add, axpy, mul, scale, sum, sumSquares } from './elementwise.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
 import { matmul } from './matmul.js';
+import { dequantizeRow, matmulQuant } from './quant-matmul.js';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm.js';
 import { ropeBackward, ropeForward } from './rope.js';
 import { softmaxBackward, softmaxForward } from './softmax.js';
@@ -36,4 +37,6 @@ export const refKernels: Kernels = {
   crossEntropyForward,
   crossEntropyBackward,
   adamw,
+  matmulQuant,
+  dequantizeRow,
 };

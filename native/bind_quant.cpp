@@ -1,0 +1,115 @@
+// Bindings of the quantized-weight kernels (native/kernels/quant/), positional:
+//   matmulQuant(out, x, w, ggmlType, M, K, N)       out[M, N] = x[M, K] · Wᵀ, W = N rows of K values in ggmlType
+//   dequantizeRow(out, w, ggmlType, row, K)         out[K] = row `row` of W as float
+//   quantizeActivations(out, x, ggmlType, M, K)      the activation rows the product would use (test hook)
+// K must be a multiple of the type's block (32 for Q8_0/Q4_0, 256 for Q4_K/Q6_K) and every array long enough,
+// else RangeError. The activations are quantized once per call (rows in parallel), then the rows of W are split
+// into contiguous static ranges, one per thread; each output element is computed by one thread with an
+// operation sequence that depends on K only, so results are bit-identical for any thread count.
+#include <napi.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "bind_util.h"
+#include "dispatch.h"
+#include "kernels/quant/quant.h"
+#include "thread_pool.h"
+
+namespace llamats {
+
+using quant::QGemmArgs;
+
+// Below this many multiply-adds a product runs on the calling thread (waking the pool costs ~1 µs).
+constexpr int64_t kQuantMinParallelMacs = 1 << 15;
+
+static bool check_type(Napi::Env env, int64_t type, int64_t K, int64_t& block, int64_t& bytes) {
+  if (!quant::type_info((int)type, block, bytes))
+    return fail(env, "ggmlType: " + std::to_string(type) + " is not supported (F16 1, Q4_0 2, Q8_0 8, Q4_K 12, Q6_K 14, BF16 30)");
+  if (K % block != 0)
+    return fail(env, "K: " + std::to_string(K) + " is not a multiple of the block size " + std::to_string(block) + " of ggml type " + std::to_string(type));
+  return true;
+}
+
+/** Converts M rows of x to the activation format of `type` into buf (resized), rows in parallel. */
+static void quantize_rows(int type, const float* x, int64_t M, int64_t K, std::vector<uint8_t>& buf, int64_t& act_bytes) {
+  static const auto quantize = LLAMATS_PICK(quantize_act);
+  act_bytes = quant::act_row_bytes(type, K);
+  if ((int64_t)buf.size() < M * act_bytes + 64) buf.resize((size_t)(M * act_bytes + 64));
+  uint8_t* dst = buf.data();
+  if (M * K < (1 << 16)) {
+    for (int64_t m = 0; m < M; m++) quantize(type, x + m * K, K, dst + m * act_bytes);
+  } else {
+    parallel_range(M, std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(K, 1)), [&](int64_t b, int64_t e) {
+      for (int64_t m = b; m < e; m++) quantize(type, x + m * K, K, dst + m * act_bytes);
+    });
+  }
+}
+
+static Napi::Value MatmulQuant(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t type, M, K, N, MK, MN, block, bytes;
+  ArrayArg<float> out, x;
+  ArrayArg<uint8_t> w;
+  if (!get_int(info, 3, "ggmlType", type) || !get_int(info, 4, "M", M) || !get_int(info, 5, "K", K, 1) || !get_int(info, 6, "N", N) ||
+      !check_type(env, type, K, block, bytes) || !count(env, "matmulQuant", {M, K}, MK) || !count(env, "matmulQuant", {M, N}, MN) ||
+      !get_array(info, 0, "out", out, MN) || !get_array(info, 1, "x", x, MK))
+    return env.Undefined();
+  const int64_t row_bytes = K / block * bytes;
+  int64_t w_bytes;
+  if (!count(env, "matmulQuant", {N, row_bytes}, w_bytes) || !get_array(info, 2, "w", w, w_bytes)) return env.Undefined();
+  if (M == 0 || N == 0) return env.Undefined();
+
+  static thread_local std::vector<uint8_t> act;
+  int64_t act_bytes;
+  quantize_rows((int)type, x.data, M, K, act, act_bytes);
+  const QGemmArgs a{(int)type, w.data, row_bytes, act.data(), act_bytes, out.data, M, K, N};
+  static const auto qgemm = LLAMATS_PICK(qgemm);
+  const int64_t threads = num_threads();
+  if (threads == 1 || M * N * K < kQuantMinParallelMacs) {
+    qgemm(a, 0, N);
+  } else {
+    // One contiguous range of weight rows per thread: each thread streams its part of W once.
+    const int64_t tasks = std::min<int64_t>(threads, N);
+    parallel_for(tasks, [&](int64_t t) { qgemm(a, N * t / tasks, N * (t + 1) / tasks); });
+  }
+  return env.Undefined();
+}
+
+static Napi::Value DequantizeRow(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t type, row, K, block, bytes;
+  ArrayArg<float> out;
+  ArrayArg<uint8_t> w;
+  if (!get_int(info, 2, "ggmlType", type) || !get_int(info, 3, "row", row) || !get_int(info, 4, "K", K, 1) ||
+      !check_type(env, type, K, block, bytes) || !get_array(info, 0, "out", out, K))
+    return env.Undefined();
+  int64_t end;
+  if (!count(env, "dequantizeRow", {row + 1, K / block * bytes}, end) || !get_array(info, 1, "w", w, end)) return env.Undefined();
+  ref::dequantize_row((int)type, w.data, row, K, out.data);
+  return env.Undefined();
+}
+
+static Napi::Value QuantizeActivations(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t type, M, K, MK, block, bytes;
+  ArrayArg<uint8_t> out;
+  ArrayArg<float> x;
+  if (!get_int(info, 2, "ggmlType", type) || !get_int(info, 3, "M", M) || !get_int(info, 4, "K", K, 1) ||
+      !check_type(env, type, K, block, bytes) || !count(env, "quantizeActivations", {M, K}, MK) || !get_array(info, 1, "x", x, MK))
+    return env.Undefined();
+  const int64_t act_bytes = quant::act_row_bytes((int)type, K);
+  if (!get_array(info, 0, "out", out, M * act_bytes)) return env.Undefined();
+  static const auto quantize = LLAMATS_PICK(quantize_act);
+  for (int64_t m = 0; m < M; m++) quantize((int)type, x.data + m * K, K, out.data + m * act_bytes);
+  return Napi::Number::New(env, (double)act_bytes);
+}
+
+void register_quant(Napi::Env env, Napi::Object exports) {
+  exports.Set("matmulQuant", Napi::Function::New(env, MatmulQuant, "matmulQuant"));
+  exports.Set("dequantizeRow", Napi::Function::New(env, DequantizeRow, "dequantizeRow"));
+  exports.Set("quantizeActivations", Napi::Function::New(env, QuantizeActivations, "quantizeActivations"));
+}
+
+}  // namespace llamats
