@@ -183,6 +183,49 @@ describe(`native kernels (${addon ? addon.info().isa : 'addon not built'}) again
     });
   }
 
+  test('long sequences (T 4100, GQA, documents): decode and per-document runs agree with the full pass', () => {
+    const rng = new Rng(12);
+    const T = 4100, H = 4, KVH = 2, hd = 32, rowQ = H * hd, rowKV = KVH * hd;
+    const d: AttentionDims = { B: 1, T, S: T, H, KVH, headDim: hd, scale: 0.18 };
+    const q = randn(rng, T * rowQ), k = randn(rng, T * rowKV), v = randn(rng, T * rowKV);
+    const seg = new Int32Array(T);
+    const cuts = [0, 1000, 1001, 2900, T];
+    for (let i = 0; i + 1 < cuts.length; i++) seg.fill(i, cuts[i], cuts[i + 1]);
+    const out = new Float32Array(T * rowQ), lse = new Float32Array(H * T);
+    nk.attentionForward(out, lse, q, k, v, seg, d);
+    // The last position decoded against the cache of everything before it (same document ids).
+    const od = new Float32Array(rowQ), ld = new Float32Array(H);
+    nk.attentionForward(od, ld, q.subarray((T - 1) * rowQ), k, v, seg, { ...d, T: 1 });
+    close(od, out.subarray((T - 1) * rowQ), 'decode out', 1e-5, 1e-6);
+    close(ld, Array.from({ length: H }, (_, h) => lse[h * T + T - 1]!), 'decode lse', 1e-6, 1e-6);
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const [a, b] = [cuts[i]!, cuts[i + 1]!];
+      const n = b - a, o = new Float32Array(n * rowQ);
+      nk.attentionForward(o, null, q.subarray(a * rowQ, b * rowQ), k.subarray(a * rowKV, b * rowKV), v.subarray(a * rowKV, b * rowKV), null, { ...d, T: n, S: n });
+      close(o, out.subarray(a * rowQ, b * rowQ), `document ${a}..${b}`, 1e-5, 1e-6);
+    }
+  });
+
+  test('attention at T 4096 against the reference, forward and backward (LLAMATS_SLOW=1)', { skip: process.env.LLAMATS_SLOW !== '1' }, () => {
+    const rng = new Rng(13);
+    const d: AttentionDims = { B: 1, T: 4096, S: 4096, H: 2, KVH: 1, headDim: 16, scale: 0.25 };
+    const nq = 4096 * 2 * 16, nkv = 4096 * 16;
+    const q = randn(rng, nq), k = randn(rng, nkv), v = randn(rng, nkv), dout = randn(rng, nq);
+    const seg = segments(rng, 1, 4096, false);
+    const o1 = new Float32Array(nq), l1 = new Float32Array(2 * 4096), o2 = new Float32Array(nq), l2 = new Float32Array(2 * 4096);
+    nk.attentionForward(o1, l1, q, k, v, seg, d);
+    ref.attentionForward(o2, l2, q, k, v, seg, d);
+    close(o1, o2, 'out', 1e-4, 2e-5);
+    close(l1, l2, 'lse', 1e-5, 1e-5);
+    const g1 = [new Float32Array(nq), new Float32Array(nkv), new Float32Array(nkv)] as const;
+    const g2 = [new Float32Array(nq), new Float32Array(nkv), new Float32Array(nkv)] as const;
+    nk.attentionBackward(g1[0], g1[1], g1[2], dout, q, k, v, o2, l2, seg, d);
+    ref.attentionBackward(g2[0], g2[1], g2[2], dout, q, k, v, o2, l2, seg, d);
+    close(g1[0], g2[0], 'dq', 2e-4, 5e-5);
+    close(g1[1], g2[1], 'dk', 2e-4, 5e-5);
+    close(g1[2], g2[2], 'dv', 2e-4, 5e-5);
+  });
+
   test('embedding forward and backward (repeated ids)', () => {
     const rng = new Rng(7);
     for (const N of SIZES) for (const C of SIZES) {
@@ -259,6 +302,7 @@ describe(`native kernels (${addon ? addon.info().isa : 'addon not built'}) again
       const out = o(nq), lse = o(2 * 6 * 130);
       nk.attentionForward(out, lse, q, k, v, seg, att);
       nk.attentionBackward(o(nq), o(nkv), o(nkv), q, q, k, v, out, lse, seg, att);
+      nk.attentionForward(o(2 * 6 * 48), o(2 * 6), q.subarray(0, 2 * 6 * 48), k, v, seg, { ...att, T: 1 }); // decode (row form)
       nk.embeddingForward(o(N * C), x, ids, { N, C });
       nk.embeddingBackward(o(50 * C), y, ids, { N, C });
       const losses = o(N), lse2 = o(N);
