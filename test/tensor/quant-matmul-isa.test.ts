@@ -1,0 +1,23 @@
+// Runs quant-matmul.test.ts again on the narrower instruction sets this CPU also has (LLAMATS_ISA=avx2, scalar),
+// so the AVX2 and scalar quantized kernels are checked against the TypeScript oracles too, not only the widest.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { nativeAddon } from '../../src/tensor/native.js';
+
+const addon = nativeAddon();
+const isa = addon?.info().isa;
+const narrower = isa === 'avx512' ? ['avx2', 'scalar'] : isa === 'avx2' ? ['scalar'] : [];
+const file = fileURLToPath(new URL(`./quant-matmul.test${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
+for (const want of narrower) {
+  test(`quantized kernels with LLAMATS_ISA=${want} against the TypeScript oracles`, () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, LLAMATS_ISA: want };
+    delete env.NODE_TEST_CONTEXT; // else the child believes it runs inside this test and skips its own
+    const r = spawnSync(process.execPath, [...process.execArgv, file], { env, encoding: 'utf8' });
+    const out = `${r.stdout}${r.stderr}`;
+    assert.match(out, new RegExp(`quantized matmul \\(${want}\\)`), `the child did not run on ${want}:\n${out.slice(-2000)}`);
+    assert.equal(r.status, 0, out.split('\n').filter((l) => /not ok|error|native|scheme|exact/.test(l)).slice(0, 30).join('\n'));
+  });
+}
