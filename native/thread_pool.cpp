@@ -14,6 +14,12 @@ namespace llamats {
 
 namespace {
 
+// How long an idle thread busy-waits before giving its core away: ~2000 pauses is roughly 50–100 µs (a pause
+// is 40–140 cycles depending on the CPU) — longer than the gap between the kernels of one decode step, short
+// enough not to starve other processes; then a few hundred yields, then sleep on the condition variable.
+constexpr int kSpinPauses = 2000;
+constexpr int kYields = 200;
+
 // Workers spin briefly on a generation counter before sleeping, so that the many short kernels of a decode
 // step (a few microseconds each) do not pay a futex wake-up each time.
 class Pool {
@@ -52,7 +58,12 @@ class Pool {
     }
     cv_.notify_all();
     do_chunk(0);
-    while (pending_.load(std::memory_order_acquire) != 0) _mm_pause();
+    // Spin briefly (the workers finish within microseconds on an idle machine), then yield the core: on an
+    // oversubscribed machine the worker we wait for may need this very core to run at all.
+    for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; spins++) {
+      if (spins < kSpinPauses) _mm_pause();
+      else std::this_thread::yield();
+    }
     fn_ = nullptr;
   }
 
@@ -68,8 +79,10 @@ class Pool {
       uint64_t g;
       int spins = 0;
       while ((g = generation_.load(std::memory_order_acquire)) == seen && !quit_.load(std::memory_order_relaxed)) {
-        if (++spins < 200000) {
+        if (++spins < kSpinPauses) {
           _mm_pause();
+        } else if (spins < kSpinPauses + kYields) {
+          std::this_thread::yield();
         } else {
           std::unique_lock<std::mutex> lk(m_);
           cv_.wait(lk, [&] { return generation_.load(std::memory_order_acquire) != seen || quit_.load(); });
