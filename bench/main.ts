@@ -27,6 +27,7 @@ const benches: Record<string, () => Promise<BenchRunner>> = {
   train: async () => (await import('./train.js')).run,
   kernels: async () => (await import('./kernels.js')).run,
   gemm: async () => (await import('./gemm.js')).run,
+  generate: async () => (await import('./generate.js')).run,
   // one line per benchmark file, e.g.:  gemm: async () => (await import('./gemm.js')).run,
 };
 

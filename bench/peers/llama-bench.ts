@@ -1,0 +1,57 @@
+// The llama.cpp peer at full speed: its own `llama-bench`, built once, offline, from the llama.cpp source that
+// node-llama-cpp ships as a git bundle (docs: ../shared/peers.md), into bench/peers/llama.cpp/ (git-ignored).
+// AMX is left off: a native AMX build crashed on Q8_0 on one VM (peers.md).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface LlamaBenchResult {
+  /** pp<P> tokens/s (mean, sd) and tg<G> tokens/s. */
+  prefill: { mean: number; sd: number } | null;
+  decode: { mean: number; sd: number } | null;
+  build: string;
+}
+
+/** The llama-bench binary, building it when allowed and missing; null with the reason otherwise. */
+export function ensureLlamaBench(root: string, allowBuild: boolean, log: (s: string) => void): { path: string } | { reason: string } {
+  const src = join(root, 'bench', 'peers', 'llama.cpp');
+  const bin = join(src, 'build', 'bin', 'llama-bench');
+  if (existsSync(bin)) return { path: bin };
+  if (!allowBuild) return { reason: `no ${bin} (build it: npm run bench -- generate without --no-build)` };
+  const bundle = join(root, 'node_modules', 'node-llama-cpp', 'llama', 'gitRelease.bundle');
+  if (!existsSync(src)) {
+    if (!existsSync(bundle)) return { reason: `no llama.cpp source: ${bundle} is missing (node-llama-cpp devDependency)` };
+    log(`generate bench: cloning llama.cpp from ${bundle}\n`);
+    const c = spawnSync('git', ['clone', '-q', bundle, src], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (c.status !== 0) return { reason: `git clone of the llama.cpp bundle failed: ${c.stderr.trim()}` };
+  }
+  log('generate bench: building llama-bench (once; several minutes on 2 cores)…\n');
+  const steps: string[][] = [
+    ['cmake', '-S', src, '-B', join(src, 'build'), '-DCMAKE_BUILD_TYPE=Release', '-DLLAMA_CURL=OFF', '-DLLAMA_BUILD_TESTS=OFF',
+      '-DLLAMA_BUILD_SERVER=OFF', '-DLLAMA_BUILD_EXAMPLES=OFF', '-DGGML_OPENMP=OFF', '-DGGML_NATIVE=ON', '-DGGML_AMX_TILE=OFF', '-DGGML_AMX_INT8=OFF'],
+    ['cmake', '--build', join(src, 'build'), '-j2', '--target', 'llama-bench'],
+  ];
+  for (const [cmd, ...args] of steps) {
+    const r = spawnSync(cmd!, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (r.status !== 0) return { reason: `${cmd} ${args[0]} failed: ${(r.stderr ?? r.error?.message ?? '').trim().slice(-400)}` };
+  }
+  return existsSync(bin) ? { path: bin } : { reason: `the build finished without ${bin}` };
+}
+
+/** Runs llama-bench on one model: pp<prompt> and tg<gen>, `reps` repetitions, `threads` threads. */
+export function runLlamaBench(bin: string, model: string, o: { threads: number; promptTokens: number; genTokens: number; reps: number }): LlamaBenchResult | { reason: string } {
+  const r = spawnSync(bin, ['-m', model, '-t', String(o.threads), '-p', String(o.promptTokens), '-n', String(o.genTokens), '-r', String(o.reps), '-o', 'json'], {
+    encoding: 'utf8', maxBuffer: 16 << 20, timeout: 30 * 60_000,
+  });
+  if (r.status !== 0) return { reason: `llama-bench exited ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().slice(-300)}` };
+  let rows: Array<{ n_prompt: number; n_gen: number; avg_ts: number; stddev_ts: number; build_commit?: string; build_number?: number }>;
+  try {
+    rows = JSON.parse(r.stdout);
+  } catch {
+    return { reason: `llama-bench printed no JSON: ${r.stdout.slice(0, 200)}` };
+  }
+  const pp = rows.find((x) => x.n_prompt === o.promptTokens && x.n_gen === 0);
+  const tg = rows.find((x) => x.n_prompt === 0 && x.n_gen === o.genTokens);
+  const build = rows[0] ? `${rows[0].build_commit ?? '?'} (build ${rows[0].build_number ?? '?'})` : '?';
+  return { prefill: pp ? { mean: pp.avg_ts, sd: pp.stddev_ts } : null, decode: tg ? { mean: tg.avg_ts, sd: tg.stddev_ts } : null, build };
+}
