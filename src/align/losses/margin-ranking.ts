@@ -6,10 +6,10 @@
 import * as T from '../../tensor/index.js';
 import type { Tensor } from '../../tensor/index.js';
 import { ShapeError } from '../../util/errors.js';
+import { RATINGS, type Rating } from '../world/annotator.js';
 
-/** The Llama 2 four-level preference scale (§3.2.1). */
-export const RATINGS = ['significantly_better', 'better', 'slightly_better', 'negligibly_better'] as const;
-export type Rating = (typeof RATINGS)[number];
+/** The Llama 2 four-level preference scale (§3.2.1), defined once by the world's annotators. */
+export { RATINGS, type Rating };
 
 /** Llama 2 Table 27: margin m(r) per rating. */
 export const MARGINS: Record<'none' | 'small' | 'large', Record<Rating, number>> = {
