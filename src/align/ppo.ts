@@ -103,6 +103,8 @@ export interface PpoResult {
 interface Rollout {
   prompt: Prompt;
   row: ScoredSequence;
+  /** Generated tokens (the stop token included). */
+  generated: number;
   text: string;
 }
 
@@ -162,7 +164,7 @@ export function ppoIteration(cfg: PpoStageConfig, iteration: number, policy: Lla
     const smp = s.samples[0]!;
     const ids = [...s.promptIds, ...smp.tokens];
     const mask = ids.map((_, j) => (j >= s.promptIds.length ? 1 : 0));
-    rollouts.push({ prompt: prompts[i]!, row: { ids, mask }, text: smp.text.trim() });
+    rollouts.push({ prompt: prompts[i]!, row: { ids, mask }, generated: smp.tokens.length, text: smp.text.trim() });
   });
   const n = rollouts.length;
   // 2. Rewards: safety gate, logit, whiten over the batch.
@@ -216,7 +218,7 @@ export function ppoIteration(cfg: PpoStageConfig, iteration: number, policy: Lla
     judgedHelpfulness: mean(js.map((j) => j.helpfulness)),
     violationRate: unsafe.length ? unsafe.filter((j) => j.violation).length / unsafe.length : 0,
     falseRefusalRate: other.length ? other.filter((j) => j.falseRefusal).length / other.length : 0,
-    responseTokens: mean(rollouts.map((r) => r.row.ids.length - r.row.mask.indexOf(1))),
+    responseTokens: mean(rollouts.map((r) => r.generated)),
     policyLoss: policyLoss / s, valueLoss: valueLoss / s, clipFraction: clipFraction / s, approxKl: approxKl / s, gradNorm: gradNorm / s,
   };
 }

@@ -48,7 +48,7 @@ test('a GAtt row has loss only on the last answer and its end-of-turn token (han
   assert.deepEqual(row.ids, ids);
   const lastAnswer = enc('tac [ok]');
   const expectedMask = ids.map((_, i) => (i >= ids.length - 1 - lastAnswer.length ? 1 : 0));
-  assert.deepEqual([...row.mask], expectedMask);
+  assert.deepEqual(Array.from(row.mask), expectedMask);
   // The first answer ("4 [ok]") is an assistant turn of the same chat, yet carries no loss.
   const full = formatChat(tok, msgs, { template: 'llama3', addGenerationPrompt: false });
   assert.ok(Array.from(full.assistantMask).reduce((a, b) => a + b, 0) > Array.from(row.mask).reduce((a, b) => a + b, 0));
