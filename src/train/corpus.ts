@@ -23,25 +23,32 @@ import type { TrainConfig } from './config.js';
 
 type CorpusConfig = Extract<TrainConfig['data'], { kind: 'corpus' }>;
 
-/** One packed stream over a mixer; a new packer per batch shape continues from the previous one's cursor. */
-class Stream {
+/**
+ * Rows of a batch come from independent streams, one row per stream in turn. A single packed stream would fill a
+ * whole batch from one or two documents (a State of the Union address is ~8K tokens: four batches of 16×128),
+ * so consecutive gradients would each see one speech; STREAMS streams, each walking the corpus in its own seeded
+ * order (the mixer's per-stream seed), give every batch rows from different documents, as random-offset
+ * sampling does in nanoGPT's get_batch, while the cursor stays a few integers per stream.
+ */
+const STREAMS = 32;
+
+/** One stream of packed rows over its own mixer; a new packer per row length continues from the previous cursor. */
+class RowStream {
   private packer: PackedBatches | null = null;
-  private shape = '';
+  private T = 0;
   private pending: PackCursor | null = null;
 
   constructor(
     private readonly mixer: DomainMixer,
-    private readonly bos: number,
-    private readonly eos: number,
-    private readonly resetPositions: boolean,
+    private readonly pack: { bos: number; eos: number; resetPositions: boolean },
   ) {}
 
-  next(B: number, T: number): Batch {
-    if (this.shape !== `${B}x${T}` || !this.packer) {
+  next(T: number): Batch {
+    if (this.T !== T || !this.packer) {
       const cursor = this.pending ?? this.packer?.cursor() ?? null;
-      this.packer = new PackedBatches(this.mixer, { B, T, bos: this.bos, eos: this.eos, resetPositions: this.resetPositions });
+      this.packer = new PackedBatches(this.mixer, { B: 1, T, ...this.pack });
       if (cursor) this.packer.restore(cursor);
-      this.shape = `${B}x${T}`;
+      this.T = T;
       this.pending = null;
     }
     return this.packer.next();
@@ -57,10 +64,44 @@ class Stream {
   }
 }
 
+interface RowsCursor {
+  turn: number;
+  streams: (PackCursor | null)[];
+}
+
+/** Batches whose rows take turns over STREAMS row streams (cursor: whose turn it is, and each stream's cursor). */
+class Rows {
+  private readonly streams: RowStream[];
+  private turn = 0;
+
+  constructor(makeMixer: (stream: number) => DomainMixer, pack: { bos: number; eos: number; resetPositions: boolean }) {
+    this.streams = Array.from({ length: STREAMS }, (_, i) => new RowStream(makeMixer(i), pack));
+  }
+
+  next(B: number, T: number): Batch {
+    const b: Batch = { B, T, tokens: new Int32Array(B * T), targets: new Int32Array(B * T), segIds: new Int32Array(B * T), positions: new Int32Array(B * T) };
+    for (let r = 0; r < B; r++) {
+      const row = this.streams[this.turn]!.next(T);
+      this.turn = (this.turn + 1) % this.streams.length;
+      for (const k of ['tokens', 'targets', 'segIds', 'positions'] as const) b[k].set(row[k], r * T);
+    }
+    return b;
+  }
+
+  cursor(): RowsCursor {
+    return { turn: this.turn, streams: this.streams.map((s) => s.cursor()) };
+  }
+
+  restore(c: RowsCursor): void {
+    this.turn = c.turn;
+    this.streams.forEach((s, i) => s.restore(c.streams[i] ?? null));
+  }
+}
+
 export class CorpusData implements TrainData {
   readonly vocabSize: number;
-  private readonly main: Stream;
-  private readonly anneal: Stream;
+  private readonly main: Rows;
+  private readonly anneal: Rows;
   private readonly encode: (text: string) => readonly number[];
 
   constructor(
@@ -80,9 +121,10 @@ export class CorpusData implements TrainData {
       return ids;
     };
     const weights = planMix(train, c.mix).weights;
-    const mixer = (w: Record<string, number>, s: number) => new DomainMixer(train, w, this.encode, s);
-    this.main = new Stream(mixer(weights, seed), tokenizer.bos, tokenizer.eos, resetPositions);
-    this.anneal = new Stream(mixer(annealingWeights(weights, c.annealing), seed + 1), tokenizer.bos, tokenizer.eos, resetPositions);
+    const annealWeights = annealingWeights(weights, c.annealing);
+    const pack = { bos: tokenizer.bos, eos: tokenizer.eos, resetPositions };
+    this.main = new Rows((i) => new DomainMixer(train, weights, this.encode, seed + i), pack);
+    this.anneal = new Rows((i) => new DomainMixer(train, annealWeights, this.encode, seed + STREAMS + i), pack);
   }
 
   next(B: number, T: number, annealing: boolean): Batch {
@@ -94,21 +136,17 @@ export class CorpusData implements TrainData {
   }
 
   restore(cursor: unknown): void {
-    const c = cursor as { main: PackCursor | null; anneal: PackCursor | null };
+    const c = cursor as { main: RowsCursor; anneal: RowsCursor };
     this.main.restore(c.main);
     this.anneal.restore(c.anneal);
   }
 
-  /** Held-out documents packed in a fixed order (a mixer with the main weights and a fixed seed). */
+  /** Held-out documents packed in a fixed order (row streams with the main weights and fixed seeds). */
   validation(B: number, T: number, sequences: number): Batch[] {
     const weights = planMix(this.val, this.c.mix).weights;
-    const packer = new PackedBatches(new DomainMixer(this.val, weights, this.encode, 0), { B, T, bos: this.tokenizer.bos, eos: this.tokenizer.eos, resetPositions: true });
+    const rows = new Rows((i) => new DomainMixer(this.val, weights, this.encode, i), { bos: this.tokenizer.bos, eos: this.tokenizer.eos, resetPositions: true });
     const out: Batch[] = [];
-    for (let done = 0; done < sequences; done += B) {
-      const b = packer.next();
-      const rows = Math.min(B, sequences - done);
-      out.push(rows === B ? b : { B: rows, T, tokens: b.tokens.slice(0, rows * T), targets: b.targets.slice(0, rows * T), segIds: b.segIds.slice(0, rows * T), positions: b.positions.slice(0, rows * T) });
-    }
+    for (let done = 0; done < sequences; done += B) out.push(rows.next(Math.min(B, sequences - done), T));
     return out;
   }
 
