@@ -1,7 +1,7 @@
 // AVX-512 tier (F, BW, VL, VNNI, BF16). Integer dot products:
 //   Q8_0, Q4_0: VNNI vpdpbusd is unsigned×signed, so (as llama.cpp does with maddubs) the weight's sign moves
 //     onto the activation: |w| · (x·sign w), exact for w = −128 too (|−128| = 128 as u8; x ≥ −127).
-//     Two 32-blocks per 512-bit vector; the 8 lanes of a block are scaled by d_w·d_x and summed in f32 lanes.
+//     One 32-block per 256-bit step; its 8 lanes are scaled by d_w·d_x and summed in f32 lanes.
 //   Q4_K: nibbles are already unsigned: vpmaddubsw (pairs, ≤ 3810) then vpmaddwd with the 6-bit sub-block
 //     scales; mins through the activation 16-sums (bsums), as llama.cpp.
 //   Q6_K: q − 32 with the same sign move, vpmaddubsw then vpmaddwd with the int8 sub-block scales.
@@ -32,9 +32,6 @@ inline uint16_t u16(const uint8_t* p) {
   return v;
 }
 inline float h2f(const uint8_t* p) { return _cvtsh_ss(u16(p)); }
-
-/** [a ×8 | b ×8] */
-inline __m512 pair_ps(float a, float b) { return _mm512_insertf32x8(_mm512_set1_ps(a), _mm256_set1_ps(b), 1); }
 
 /** C roundf on integral-range values: halves away from zero. */
 inline __m512 round_away(__m512 v) {
@@ -111,56 +108,53 @@ void quantize_bf16(const float* x, int64_t K, uint8_t* dst) {
 
 // ---- dot products: one weight row × R activation rows → res[0..R) ----------------------------------------
 
-/** 64 signed weights of blocks b, b+1 (hi = false: only block b, upper half zero). */
+/** The 32 signed weights of block b (Q4_0: nibble − 8, values j and j+16 in byte j). */
 template <int TYPE>
-inline __m512i load_w32(const uint8_t* wrow, int64_t b, bool both) {
-  if (TYPE == kQ8_0) {
-    const BlockQ8_0* x = reinterpret_cast<const BlockQ8_0*>(wrow) + b;
-    const __m256i lo = _mm256_loadu_si256((const __m256i*)x[0].qs);
-    if (!both) return _mm512_zextsi256_si512(lo);
-    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), _mm256_loadu_si256((const __m256i*)x[1].qs), 1);
-  } else {
-    const BlockQ4_0* x = reinterpret_cast<const BlockQ4_0*>(wrow) + b;
-    const __m128i m4 = _mm_set1_epi8(0x0F), e8 = _mm_set1_epi8(8);
-    const __m128i a = _mm_loadu_si128((const __m128i*)x[0].qs);
-    const __m256i blk0 = _mm256_set_m128i(_mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(a, 4), m4), e8), _mm_sub_epi8(_mm_and_si128(a, m4), e8));
-    if (!both) return _mm512_zextsi256_si512(blk0);
-    const __m128i c = _mm_loadu_si128((const __m128i*)x[1].qs);
-    const __m256i blk1 = _mm256_set_m128i(_mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(c, 4), m4), e8), _mm_sub_epi8(_mm_and_si128(c, m4), e8));
-    return _mm512_inserti64x4(_mm512_castsi256_si512(blk0), blk1, 1);
-  }
+inline __m256i load_w32(const uint8_t* wrow, int64_t b) {
+  if (TYPE == kQ8_0) return _mm256_loadu_si256((const __m256i*)(reinterpret_cast<const BlockQ8_0*>(wrow) + b)->qs);
+  const __m128i a = _mm_loadu_si128((const __m128i*)(reinterpret_cast<const BlockQ4_0*>(wrow) + b)->qs);
+  const __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(a, 4), a), _mm256_set1_epi8(0x0F));
+  return _mm256_sub_epi8(q, _mm256_set1_epi8(8));
 }
 
+// One 32-block per 256-bit VNNI step (as llama.cpp's x86 vec_dot_q8_0_q8_0): on this CPU 512-bit integer ops
+// run on two ports against three for 256-bit ones, and a 512-bit pair of 34-byte blocks costs shuffles.
+// Two accumulators per row (even and odd blocks) hide the FMA latency.
 template <int TYPE, int R>
 void dot_q32(const uint8_t* wrow, const uint8_t* const* act, int64_t K, float* res) {
   constexpr int64_t BB = TYPE == kQ8_0 ? (int64_t)sizeof(BlockQ8_0) : (int64_t)sizeof(BlockQ4_0);
   const int64_t nb = K / 32;
-  __m512 acc[R];
+  __m256 acc[2][R];
   const int8_t* qy[R];
   const float* dy[R];
   for (int r = 0; r < R; r++) {
-    acc[r] = _mm512_setzero_ps();
+    acc[0][r] = acc[1][r] = _mm256_setzero_ps();
     qy[r] = reinterpret_cast<const int8_t*>(act[r]);
     dy[r] = reinterpret_cast<const float*>(act[r] + K);
   }
-  const __m512i zero = _mm512_setzero_si512();
-  for (int64_t b = 0; b < nb; b += 2) {
-    const bool both = b + 1 < nb;
-    const __m512i w = load_w32<TYPE>(wrow, b, both);
-    const __mmask64 neg = _mm512_movepi8_mask(w);
-    const __m512i aw = _mm512_abs_epi8(w);
-    const float d0 = h2f(wrow + b * BB), d1 = both ? h2f(wrow + (b + 1) * BB) : 0.0f;
-    const __m512 dw = pair_ps(d0, d1);
-    const __mmask64 ld = both ? ~(__mmask64)0 : (__mmask64)0xFFFFFFFFull;
+  const __m256i zero = _mm256_setzero_si256();
+  auto step = [&](int64_t b, __m256* a) {
+    const __m256i w = load_w32<TYPE>(wrow, b);
+    const __m256i aw = _mm256_sign_epi8(w, w);
+    const float dw = h2f(wrow + b * BB);
     for (int r = 0; r < R; r++) {
-      __m512i y = _mm512_maskz_loadu_epi8(ld, qy[r] + 32 * b);
-      y = _mm512_mask_sub_epi8(y, neg, zero, y);
-      const __m512i s = _mm512_dpbusd_epi32(zero, aw, y);
-      const __m512 scale = _mm512_mul_ps(dw, pair_ps(dy[r][b], both ? dy[r][b + 1] : 0.0f));
-      acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), scale, acc[r]);
+      const __m256i y = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i*)(qy[r] + 32 * b)), w);
+      const __m256i s = _mm256_dpbusd_epi32(zero, aw, y);
+      a[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(dw * dy[r][b]), a[r]);
     }
+  };
+  int64_t b = 0;
+  for (; b + 2 <= nb; b += 2) {
+    step(b, acc[0]);
+    step(b + 1, acc[1]);
   }
-  for (int r = 0; r < R; r++) res[r] = _mm512_reduce_add_ps(acc[r]);
+  if (b < nb) step(b, acc[0]);
+  for (int r = 0; r < R; r++) {
+    const __m256 a = _mm256_add_ps(acc[0][r], acc[1][r]);
+    __m128 v = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    v = _mm_add_ps(v, _mm_movehl_ps(v, v));
+    res[r] = _mm_cvtss_f32(_mm_add_ss(v, _mm_movehdup_ps(v)));
+  }
 }
 
 template <int R>
