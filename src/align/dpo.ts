@@ -32,8 +32,8 @@ export const DpoStageSchema = z.strictObject({
   epochs: z.number().int().min(1).default(1),
   /** Pairs per update (each contributes a chosen and a rejected row to one forward pass). */
   batchPairs: z.number().int().min(1).default(16),
-  /** Chat template the model was fine-tuned with (default: the tokenizer's). */
-  template: z.enum(['llama2', 'llama3', 'llama3.1']).optional(),
+  /** Chat template the model was fine-tuned with (SFT, RM and eval default to Llama 3's). */
+  template: z.enum(['llama2', 'llama3', 'llama3.1']).default('llama3'),
   /** Shuffles the pairs each epoch. */
   seed: z.number().int().min(0).default(1),
 });

@@ -9,8 +9,16 @@
 // Adherence per turn (Table 30's "attribute recall at turn t") is measured by letting the model answer a
 // held-out dialogue turn after turn with its own answers in the history, and checking every constraint at
 // every turn (judgeTurn).
+// Twenty turns of world tasks take ~950 tokens, more than a laptop model's pretraining context. `contextLength`
+// raises the model's context for this stage (RoPE has no table to outgrow; the long dialogues teach the new
+// positions, as Llama 3's context-lengthening stages do with long data). To separate what GAtt does from what
+// long multi-turn fine-tuning does, the `control` model gets the same fine-tuning on the same dialogues WITHOUT
+// GAtt: no instruction anywhere, plain answers (as Llama 2's models before GAtt had seen multi-turn data without
+// persistent system instructions) — the "without GAtt" curve.
 import { z } from 'zod';
-import type { Llama } from '../model/llama.js';
+import { Llama } from '../model/llama.js';
+import { join } from 'node:path';
+import { trainableCopy } from './reference.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 import type { ChatTemplateName } from '../tokenizer/chat-templates.js';
 import { formatChat } from '../tokenizer/chat-templates.js';
@@ -34,7 +42,12 @@ export const GattStageSchema = z.strictObject({
   prefixesPerDialogue: z.number().int().min(1).default(4),
   /** Turns measured for adherence (Llama 2 Table 30 goes to 20). */
   evalTurns: z.number().int().min(1).default(20),
-  template: z.enum(['llama2', 'llama3', 'llama3.1']).optional(),
+  /** Context for this stage and after (0 = the model's); 20 world turns need ~1024 tokens. */
+  contextLength: z.number().int().min(0).default(0),
+  /** Also fine-tune a copy on the same dialogues without GAtt (the "without GAtt" curve); else only the start is measured. */
+  control: z.boolean().default(true),
+  /** Chat template the model was fine-tuned with (SFT, RM and eval default to Llama 3's). */
+  template: z.enum(['llama2', 'llama3', 'llama3.1']).default('llama3'),
   seed: z.number().int().min(0).default(1),
 });
 export type GattStageConfig = z.infer<typeof GattStageSchema>;
@@ -119,6 +132,36 @@ export function buildGattData(cfg: GattStageConfig, model: Llama, tok: Tokenizer
   return { rows, answers, sampledAdherence: sampled ? kept / sampled : 0, replacedByOracle: replaced, droppedTooLong: dropped };
 }
 
+/**
+ * The control's rows: the same dialogues and prefixes, no instruction anywhere (no system message, plain user
+ * turns) and plain answers — sampled without the instruction in 'model' mode, the world's un-decorated gold
+ * otherwise.
+ */
+export function buildControlData(cfg: GattStageConfig, model: Llama, tok: Tokenizer, dialogues: readonly Dialogue[]): ScoredSequence[] {
+  const n = cfg.turns;
+  const answers: string[][] = dialogues.map(() => []);
+  for (let t = 0; t < n; t++) {
+    const live = dialogues.map((d, i) => i).filter((i) => dialogues[i]!.turns.length > t);
+    const plain = (i: number): Message[] => samplingMessages({ instruction: '', turns: dialogues[i]!.turns }, answers[i]!, t).map((m) => ({ ...m, content: m.content.trim() }));
+    const draws = cfg.answers === 'model' ? samplePolicy(model, tok, live.map(plain), { n: 1, ...cfg.sampling, seed: (cfg.seed * 7919 + t) >>> 0, template: cfg.template }) : null;
+    live.forEach((i, j) => answers[i]!.push(draws?.[j]?.samples[0]?.text.trim() ?? dialogues[i]!.turns[t]!.plainGold));
+  }
+  const rows: ScoredSequence[] = [];
+  dialogues.forEach((d, i) => {
+    for (const t of prefixTurns(Math.min(n, d.turns.length), cfg.prefixesPerDialogue)) {
+      const row = gattRow(tok, trainingMessages(d, answers[i]!, t).slice(1), cfg.template);
+      if (row.ids.length <= model.config.maxSeqLen) rows.push(row);
+    }
+  });
+  return rows;
+}
+
+/** A view of `model` with a longer context window (same parameters). */
+export function withContext(model: Llama, contextLength: number): Llama {
+  if (contextLength <= model.config.maxSeqLen) return model;
+  return new Llama({ ...model.config, maxSeqLen: contextLength }, model.params);
+}
+
 export interface AdherenceRow {
   /** 1-based turn. */
   turn: number;
@@ -163,26 +206,48 @@ export function measureAdherence(model: Llama, tok: Tokenizer, dialogues: readon
 export type RowFineTune<R = unknown> = (model: Llama, rows: readonly ScoredSequence[], io: StageIO) => R;
 
 export interface GattResult<R> {
-  data: Omit<GattData, 'rows' | 'answers'> & { rows: number; answers: GattStageConfig['answers'] };
+  data: Omit<GattData, 'rows' | 'answers'> & { rows: number; answers: GattStageConfig['answers']; controlRows: number };
+  /** The starting model (at the stage's context length). */
   before: AdherenceRow[];
+  /** The control: same dialogues and fine-tuning, without GAtt (null when control is off). */
+  control: AdherenceRow[] | null;
+  /** With GAtt. */
   after: AdherenceRow[];
   finetune: R;
+  /** The trained policy: `policy` itself, or a view of its parameters with the longer context. */
+  model: Llama;
 }
 
-/** Adherence before, data from `policy`, fine-tuning with `finetune`, adherence after; plots both curves. */
+/**
+ * Adherence of the start, data from `policy`, the no-GAtt control (a copy fine-tuned on the same dialogues without
+ * GAtt), the GAtt fine-tuning of `policy` (in place), adherence of both; plots the three curves.
+ */
 export function gattStage<R>(cfg: GattStageConfig, policy: Llama, tok: Tokenizer, train: readonly Dialogue[], heldout: readonly Dialogue[], finetune: RowFineTune<R>, io: StageIO): GattResult<R> {
-  const log = new StageLog<{ kind: 'before' | 'after' } & AdherenceRow>(io, 'adherence.jsonl');
-  const before = measureAdherence(policy, tok, heldout, cfg.evalTurns, cfg.sampling.maxTokens, cfg.template);
+  const model = withContext(policy, cfg.contextLength);
+  const log = new StageLog<{ kind: 'before' | 'control' | 'after' } & AdherenceRow>(io, 'adherence.jsonl');
+  const measure = (m: Llama) => measureAdherence(m, tok, heldout, cfg.evalTurns, cfg.sampling.maxTokens, cfg.template);
+  const before = measure(model);
   for (const r of before) log.append({ kind: 'before', ...r });
-  const data = buildGattData(cfg, policy, tok, train);
-  const ft = finetune(policy, data.rows, io);
-  const after = measureAdherence(policy, tok, heldout, cfg.evalTurns, cfg.sampling.maxTokens, cfg.template);
+  const data = buildGattData(cfg, model, tok, train);
+  let control: AdherenceRow[] | null = null;
+  let controlRows = 0;
+  if (cfg.control) {
+    const copy = trainableCopy(model);
+    const rows = buildControlData(cfg, model, tok, train);
+    controlRows = rows.length;
+    finetune(copy, rows, io.out === null ? io : { ...io, out: join(io.out, 'control') });
+    control = measure(copy);
+    for (const r of control) log.append({ kind: 'control', ...r });
+  }
+  const ft = finetune(model, data.rows, io);
+  const after = measure(model);
   for (const r of after) log.append({ kind: 'after', ...r });
   const pts = (rs: AdherenceRow[], y: (r: AdherenceRow) => number) => rs.filter((r) => r.n > 0).map((r) => [r.turn, y(r)] as const);
-  log.write('gatt-adherence.svg', linePlot({ title: 'Constraint adherence per turn (Llama 2 Table 30)', xLabel: 'turn', yLabel: 'share of answers keeping the constraint', series: [
-    { name: 'without GAtt', points: pts(before, (r) => r.adherence) },
+  log.write('gatt-adherence.svg', linePlot({ title: 'System-constraint adherence per turn (Llama 2 Table 30)', xLabel: 'turn', yLabel: 'share of answers keeping every constraint', series: [
+    { name: 'start (SFT)', points: pts(before, (r) => r.adherence) },
+    ...(control ? [{ name: 'without GAtt (same fine-tuning, no GAtt)', points: pts(control, (r) => r.adherence) }] : []),
     { name: 'with GAtt', points: pts(after, (r) => r.adherence) },
   ] }));
   const { rows, answers: _a, ...rest } = data;
-  return { data: { ...rest, rows: rows.length, answers: cfg.answers }, before, after, finetune: ft };
+  return { data: { ...rest, rows: rows.length, answers: cfg.answers, controlRows }, before, control, after, finetune: ft, model };
 }

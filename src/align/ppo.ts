@@ -57,7 +57,8 @@ export const PpoStageSchema = z.strictObject({
     /** Restore the weights of the held-out-best evaluation at the end (Llama 2 early stopping). */
     keepBest: z.boolean().default(true),
   }).prefault({}),
-  template: z.enum(['llama2', 'llama3', 'llama3.1']).optional(),
+  /** Chat template the model was fine-tuned with (SFT, RM and eval default to Llama 3's). */
+  template: z.enum(['llama2', 'llama3', 'llama3.1']).default('llama3'),
   seed: z.number().int().min(0).default(1),
 });
 export type PpoStageConfig = z.infer<typeof PpoStageSchema>;

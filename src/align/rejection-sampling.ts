@@ -26,7 +26,8 @@ export const RejectionSamplingSchema = z.strictObject({
   /** R_s below this uses the safety score (Llama 2 §3.2.3: 0.15). */
   safetyThreshold: z.number().gt(0).lt(1).default(SAFETY_THRESHOLD),
   seed: z.number().int().min(0).default(1),
-  template: z.enum(['llama2', 'llama3', 'llama3.1']).optional(),
+  /** Chat template the model was fine-tuned with (SFT, RM and eval default to Llama 3's). */
+  template: z.enum(['llama2', 'llama3', 'llama3.1']).default('llama3'),
   /** The Figures 7–8 sweep: K values (each ≤ the largest, which is sampled once per temperature) and temperatures. */
   sweep: z.strictObject({
     ks: z.array(z.number().int().min(1)).min(1).default([1, 2, 4, 8, 16, 32]),

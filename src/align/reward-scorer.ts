@@ -3,7 +3,7 @@
 // stage's models plug in through `rewardModelScorer`; `worldJudgeScorer` scores with the world's exact judge
 // (an oracle reward: tests, and the "gold reward" the RM's hacking is measured against).
 import { combineRewards, SAFETY_THRESHOLD } from './rewards.js';
-import type { Prompt } from './world/index.js';
+import type { Message, Prompt } from './world/index.js';
 import { judge } from './world/index.js';
 
 export interface ScoredResponse {
@@ -46,6 +46,32 @@ export function worldJudgeScorer(): RewardScorer {
     score(items) {
       const js = items.map((it) => judge(it.prompt, it.response));
       return { helpfulness: Float64Array.from(js, (j) => squeeze(j.helpfulness)), safety: Float64Array.from(js, (j) => (j.safe ? 0.95 : 0.05)) };
+    },
+  };
+}
+
+/** What a loaded reward model offers (reward.ts `loadRewardModel`): raw scores of prompt + response. */
+export interface RawRewardModel {
+  score(prompts: readonly (readonly Message[])[], responses: readonly string[]): Float32Array;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/**
+ * The trained reward models as a scorer: σ(score) puts the ranking-loss logits on the (0, 1) scale the safety gate
+ * is stated on (the margin loss −log σ(r_c − r_r) makes σ of a score difference a preference probability; Llama 2
+ * reads its RMs' outputs the same way when it applies logit() before whitening). Without a safety RM the
+ * helpfulness RM scores both (the gate then only routes prompts tagged unsafe).
+ */
+export function rewardModelScorer(helpfulness: RawRewardModel, safety: RawRewardModel | null, name = 'reward models'): RewardScorer {
+  return {
+    name,
+    score(items) {
+      const prompts = items.map((it) => it.prompt.messages);
+      const responses = items.map((it) => it.response);
+      const h = Float64Array.from(helpfulness.score(prompts, responses), sigmoid);
+      const s = safety ? Float64Array.from(safety.score(prompts, responses), sigmoid) : h;
+      return { helpfulness: h, safety: s };
     },
   };
 }

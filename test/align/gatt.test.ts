@@ -4,7 +4,8 @@
 // model-or-oracle answer rules; and the adherence measurement's bookkeeping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildGattData, gattRow, measureAdherence, parseGattConfig, prefixTurns, samplingMessages, trainingMessages } from '../../src/align/gatt.js';
+import { buildControlData, buildGattData, gattRow, gattStage, measureAdherence, parseGattConfig, prefixTurns, samplingMessages, trainingMessages, withContext } from '../../src/align/gatt.js';
+import { MEMORY_IO } from '../../src/align/stage-io.js';
 import { formatChat } from '../../src/tokenizer/chat-templates.js';
 import { checkConstraint, type Dialogue } from '../../src/align/world/index.js';
 import { tinyModel, worldAndTokenizer } from './fixtures.js';
@@ -88,4 +89,29 @@ test('measureAdherence: one row per turn, counts the dialogues answered, oracle-
     assert.ok(r.n <= 2);
     assert.ok(r.adherence >= 0 && r.adherence <= 1);
   }
+});
+
+test('the no-GAtt control: same prefixes, no instruction anywhere, plain gold answers; gattStage measures start, control and GAtt', () => {
+  const { tok, world } = worldAndTokenizer();
+  const model = tinyModel(tok, 12, 256);
+  const ds = world.dialogues('train', 2, { turns: 3 });
+  const cfg = parseGattConfig({ answers: 'oracle', turns: 3, prefixesPerDialogue: 2, evalTurns: 2, sampling: { maxTokens: 4 }, contextLength: 640 });
+  const rows = buildControlData(cfg, model, tok, ds);
+  assert.equal(rows.length, 4);
+  for (const r of rows) {
+    const text = tok.decode(r.ids.filter((id) => !tok.specialIds.has(id)));
+    assert.ok(!ds.some((d) => text.includes(d.instruction)), 'no instruction');
+    assert.ok(!text.startsWith('system'), 'no system turn');
+  }
+  const scored = tok.decode(rows[0]!.ids.filter((_, i) => rows[0]!.mask[i] && !tok.specialIds.has(rows[0]!.ids[i]!)));
+  assert.equal(scored, ds[0]!.turns[0]!.plainGold);
+  const calls: number[] = [];
+  const res = gattStage(cfg, model, tok, ds, world.dialogues('heldout', 2, { turns: 2 }), (m, rs) => { calls.push(rs.length); return m.config.maxSeqLen; }, MEMORY_IO);
+  assert.deepEqual(calls, [4, 4], 'control then GAtt, same number of rows');
+  assert.equal(res.model.config.maxSeqLen, 640, 'the stage raised the context');
+  assert.equal(res.model.params, model.params, 'a view over the same parameters');
+  assert.equal(res.before.length, 2);
+  assert.equal(res.control!.length, 2);
+  assert.equal(res.after.length, 2);
+  assert.equal(withContext(model, 100), model);
 });
