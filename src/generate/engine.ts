@@ -35,6 +35,8 @@ export class Engine {
   private readonly queues = new Map<Job, AsyncQueue<ChoiceStep>>();
   /** Tokens generated since start (all requests). */
   generatedTokens = 0;
+  /** The most sequences decoded in one step so far (how much batching the load produced). */
+  peakBatch = 0;
 
   constructor(decoder: Decoder, tokenizer: Tokenizer, limits: SchedulerLimits) {
     this.scheduler = new Scheduler(decoder, tokenizer, limits);
@@ -100,6 +102,7 @@ export class Engine {
         await yieldToEventLoop();
         if (this.scheduler.idle) return;
         try {
+          this.peakBatch = Math.max(this.peakBatch, this.scheduler.load.running);
           this.scheduler.step();
         } catch (e) {
           // A failed forward pass fails every request in flight; the engine keeps serving new ones.

@@ -17,6 +17,9 @@ import { Temperature } from './processors/temperature.js';
 import { TopK } from './processors/top-k.js';
 import { TopP } from './processors/top-p.js';
 
+/** Candidates whose (temperature-scaled) logit is more than this below the top are dropped (see prepare). */
+const PRUNE = 40;
+
 export class Sampler {
   readonly processors: LogitsProcessor[] = [];
   readonly warpers: LogitsWarper[] = [];
@@ -45,12 +48,15 @@ export class Sampler {
     w.set(logits);
     for (const p of this.processors) p.apply(w, history);
     const c = this.candidates;
+    const top = argmax(w);
     if (this.greedy) {
-      const id = argmax(w);
-      c.single(id, w[id]!);
+      c.single(top, w[top]!);
       return c;
     }
-    c.fill(w);
+    // Tokens more than 40·T below the top have probability < e^-40 of the top's (all of them together < 1e-12 of
+    // the mass for a 128K vocabulary, far below the 2^-32 resolution of the coin): leaving them out is exact
+    // to that level and spares the softmax, sort and top-p passes most of a peaked vocabulary.
+    c.fill(w, w[top]! - PRUNE * this.options.temperature);
     for (const warp of this.warpers) warp.apply(c);
     if (!c.probsValid) c.softmax();
     return c;

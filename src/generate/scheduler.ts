@@ -115,17 +115,31 @@ export class Scheduler {
     return Math.min(job.options.maxTokens, this.limits.contextLength - job.prompt.length);
   }
 
+  /**
+   * Prefills waiting prompts, up to `prefillChunk` prompt tokens per step in all: many short prompts join the
+   * batch in one step, a long one is spread over several steps.
+   */
   private prefillChunk(): void {
-    if (!this.prefilling) {
-      const job = this.waiting[0];
-      if (!job || this.active.length + job.n > this.limits.maxBatch) return;
-      this.waiting.shift();
-      this.prefilling = { job, cache: this.pool.acquire(job.prompt.length + this.budget(job), job.prompt) };
+    let budget = this.limits.prefillChunk;
+    while (budget > 0) {
+      if (!this.prefilling) {
+        const job = this.waiting[0];
+        if (!job || this.active.length + job.n > this.limits.maxBatch) return;
+        this.waiting.shift();
+        this.prefilling = { job, cache: this.pool.acquire(job.prompt.length + this.budget(job), job.prompt) };
+      }
+      const { job, cache } = this.prefilling;
+      const chunk = Math.min(budget, job.prompt.length - cache.reusable(job.prompt)); // ≥ 1: the last token always runs
+      budget -= chunk;
+      const logits = cache.prefillStep(this.decoder, job.prompt, chunk);
+      if (!logits) return;
+      this.prefilling = null;
+      this.start(job, cache, logits);
     }
-    const { job, cache } = this.prefilling;
-    const logits = cache.prefillStep(this.decoder, job.prompt, this.limits.prefillChunk);
-    if (!logits) return;
-    this.prefilling = null;
+  }
+
+  /** The prompt is in: copy its cache for the other samples and draw every sample's first token. */
+  private start(job: Job, cache: PromptCache, logits: Float32Array): void {
     const maxTokens = this.budget(job);
     // Copies first: a sample that stops at once gives its cache back to the pool before the next one is made.
     const caches = [cache];

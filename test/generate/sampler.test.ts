@@ -143,9 +143,20 @@ test('frequency and presence penalties count generated tokens only (OpenAI formu
 
 test('logit bias is added to the raw logits; −100 bans a token', () => {
   const logits = Float32Array.from([3, 1, 0]);
-  assertDist(dist({ logitBias: new Map([[0, -100], [2, 1]]) }, logits), softmaxOf([-97, 1, 1]), 1e-9);
+  // Token 0 falls to −97, more than 40 below the top: out of the candidates (see the pruning test).
+  assertDist(dist({ logitBias: new Map([[0, -100], [2, 1]]) }, logits), { 1: 0.5, 2: 0.5 }, 1e-12);
   const s = new Sampler({ ...off, temperature: 0, logitBias: new Map([[0, -100]]) }, 3);
   assert.equal(s.sample(logits, noHistory, new Rng(0)), 1);
+});
+
+test('tokens more than 40·T below the top logit are never candidates (probability < e^-40 of the top)', () => {
+  const logits = Float32Array.from([0, -39, -41]);
+  const z = 1 + Math.exp(-39);
+  assertDist(dist({}, logits), { 0: 1 / z, 1: Math.exp(-39) / z }, 1e-15);
+  // At T = 2 the threshold is 80 below the top: all three stay, with probabilities ∝ exp(l / 2).
+  const e = [1, Math.exp(-19.5), Math.exp(-20.5)];
+  const s2 = e[0]! + e[1]! + e[2]!;
+  assertDist(dist({ temperature: 2 }, logits), { 0: e[0]! / s2, 1: e[1]! / s2, 2: e[2]! / s2 }, 1e-15);
 });
 
 test('draw walks the cumulative distribution with the coin it is given (llama2.c sample_mult)', () => {

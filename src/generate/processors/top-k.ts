@@ -7,7 +7,6 @@ export class TopK implements LogitsWarper {
 
   apply(c: Candidates): void {
     if (this.k <= 0 || this.k >= c.n) return;
-    c.sortDescending();
-    c.truncate(this.k);
+    c.keepLargest(this.k);
   }
 }
