@@ -1,0 +1,88 @@
+// `llamats dpo --config FILE.json`: one Llama 3 DPO round. The policy starts from the SFT checkpoint, which is also
+// the frozen reference; preference pairs come from the policy itself (on-policy: sampled, shown to the world's
+// annotators, "significantly better"/"better" kept — Llama 3 §4.2.1) or, for a model too weak to produce
+// distinguishable answers, from the world's graded candidates (gold vs degradations; `data.source: "world"`).
+// Writes OUT/model.gguf, metrics.jsonl, dpo-loss.svg, dpo-rewards.svg, pairs.jsonl and summary.json (the DPO
+// metrics and the held-out comparison with the starting model: win rate, helpfulness, VR, FRR).
+import { z } from 'zod';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonl } from '../util/fs.js';
+import { log } from '../util/progress.js';
+import { rngFor } from './world/seeded.js';
+import { DEFAULT_ANNOTATOR } from './world/index.js';
+import { DpoStageSchema, dpoStage, type DpoResult, type TextPair } from './dpo.js';
+import { PreferenceSamplingSchema, samplePreferencePairs, type PreferenceSamplingReport } from './preference-sampling.js';
+import { frozenCopy } from './reference.js';
+import { parseStageConfig, readStageConfig } from './stage-config.js';
+import { EvalSchema, evalSets, evaluateAgainst, loadPolicy, loadScorer, measureBaseline, RewardModelsSchema, saveModel, TEMPLATE, worldOf, writeSummary, type EvalResult } from './run-common.js';
+
+export const DpoRunSchema = z.strictObject({
+  out: z.string().min(1),
+  /** The SFT checkpoint: the policy's start and the frozen reference (Llama 3 §4.1.4). */
+  policy: z.string().min(1),
+  world: z.record(z.string(), z.unknown()).default({}),
+  template: TEMPLATE,
+  /** Optional: the RM picks which two samples the annotator sees and scores the evaluation answers. */
+  rewardModels: RewardModelsSchema.nullable().default(null),
+  data: z.strictObject({
+    source: z.enum(['on-policy', 'world']).default('on-policy'),
+    /** Training prompts (stream "dpo"); each gives at most one pair (two with edited responses). */
+    prompts: z.number().int().min(1).default(600),
+    systemRate: z.number().min(0).max(1).default(0.1),
+    sampling: PreferenceSamplingSchema.prefault({}),
+  }).prefault({}),
+  stage: DpoStageSchema.prefault({}),
+  eval: EvalSchema,
+});
+export type DpoRunConfig = z.infer<typeof DpoRunSchema>;
+export const parseDpoRun = (json: unknown, source = 'dpo config'): DpoRunConfig => parseStageConfig(DpoRunSchema, json, source);
+export const readDpoRun = (path: string): DpoRunConfig => readStageConfig(path, parseDpoRun);
+
+export interface DpoRunSummary {
+  out: string;
+  model: string;
+  pairs: { source: DpoRunConfig['data']['source']; total: number; report: PreferenceSamplingReport | null };
+  dpo: Omit<DpoResult, 'steps'> & { steps: number; lossFirst: number; lossLast: number };
+  eval: EvalResult;
+  seconds: number;
+}
+
+export function runDpo(cfg: DpoRunConfig, opts: { quiet?: boolean } = {}): DpoRunSummary {
+  const t0 = performance.now();
+  const world = worldOf(cfg.world);
+  const { model: policy, tok } = loadPolicy(cfg.policy);
+  const reference = frozenCopy(policy);
+  const scorer = cfg.rewardModels ? loadScorer(cfg.rewardModels) : null;
+  const prompts = world.sample('train', cfg.data.prompts, { stream: 'dpo', systemRate: cfg.data.systemRate });
+  let pairs: TextPair[];
+  let report: PreferenceSamplingReport | null = null;
+  if (cfg.data.source === 'on-policy') {
+    const r = samplePreferencePairs(cfg.data.sampling, policy, tok, prompts, rngFor(world.config.seed, 'dpo|annotate'), { ...(scorer ? { scorer } : {}), template: cfg.template });
+    pairs = r.pairs;
+    report = r.report;
+    log(`dpo: ${r.report.kept} on-policy pairs kept of ${r.report.annotated} annotated (${r.report.noPair} prompts without two distinct answers), ${r.report.edited} edited; annotator agrees with the judge on ${(100 * r.report.agreement).toFixed(1)}%`);
+  } else {
+    pairs = world.preferencePairs(prompts, rngFor(world.config.seed, 'dpo|world'), DEFAULT_ANNOTATOR)
+      .filter((r) => cfg.data.sampling.keep.includes(r.rating))
+      .map((r) => ({ prompt: r.prompt, chosen: r.chosen[0]!.content, rejected: r.rejected[0]!.content }));
+    log(`dpo: ${pairs.length} world pairs (gold and degraded candidates)`);
+  }
+  mkdirSync(cfg.out, { recursive: true });
+  writeJsonl(join(cfg.out, 'pairs.jsonl'), pairs);
+  const sets = evalSets(world, cfg.eval);
+  const baseline = measureBaseline(reference, tok, sets, cfg.eval, cfg.template, scorer);
+  const res = dpoStage({ ...cfg.stage, template: cfg.template }, policy, reference, tok, pairs, { out: cfg.out, quiet: opts.quiet });
+  const model = saveModel(cfg.out, policy, tok, cfg.template, 'llamats dpo');
+  const evalResult = evaluateAgainst(policy, tok, sets, baseline, cfg.eval, cfg.template, scorer);
+  const { steps, ...rest } = res;
+  const summary: DpoRunSummary = {
+    out: cfg.out, model,
+    pairs: { source: cfg.data.source, total: pairs.length, report },
+    dpo: { ...rest, steps: steps.length, lossFirst: steps[0]?.loss ?? NaN, lossLast: steps.at(-1)?.loss ?? NaN },
+    eval: evalResult,
+    seconds: (performance.now() - t0) / 1000,
+  };
+  writeSummary(cfg.out, { ...summary, config: cfg });
+  return summary;
+}
