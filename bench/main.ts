@@ -28,6 +28,7 @@ const benches: Record<string, () => Promise<BenchRunner>> = {
   kernels: async () => (await import('./kernels.js')).run,
   gemm: async () => (await import('./gemm.js')).run,
   generate: async () => (await import('./generate.js')).run,
+  quant: async () => (await import('./quant.js')).run,
   // one line per benchmark file, e.g.:  gemm: async () => (await import('./gemm.js')).run,
 };
 
