@@ -73,3 +73,27 @@ test('Llama 3 rounds: RS → SFT → DPO on fresh pairs, DPO variants averaged i
   assert.equal(r.dpo![0]!.pairs, r.dpo![1]!.pairs);
   assert.ok(policy.params.data.some((v, i) => v !== before[i]), 'the averaged DPO model replaced the policy');
 });
+
+test('reproducible: the same seeds give the same round metrics and the same weights, bit for bit', () => {
+  const { tok, world } = worldAndTokenizer();
+  const once = () => {
+    const policy = tinyModel(tok, 24, 256);
+    const ctx = { tok, scorer: worldJudgeScorer(), train: world.sample('train', 6), heldout: world.sample('heldout', 3), finetune: () => 0, maxTokens: 6, io: MEMORY_IO };
+    const l2 = llama2Rounds({
+      rsRounds: 1, promptsPerRound: 3, poolFrom: 2,
+      rs: parseRejectionSamplingConfig({ k: 2, sampling: { maxTokens: 6 } }),
+      ppo: parsePpoConfig({ iterations: 2, batchSize: 3, miniBatch: 3, optim: { lr: 1e-3 }, sampling: { maxTokens: 6 }, eval: { every: 1, prompts: 2 } }),
+    }, policy, ctx);
+    const l3 = llama3Rounds({
+      rounds: 1, promptsPerRound: 6, variants: 1, rs: null,
+      preferences: PreferenceSamplingSchema.parse({ n: 3, sampling: { maxTokens: 6 }, keep: ['significantly_better', 'better', 'slightly_better', 'negligibly_better'] }),
+      dpo: parseDpoConfig({ optim: { lr: 1e-3 }, batchPairs: 3 }),
+    }, policy, ctx);
+    return { l2, l3, weights: Float32Array.from(policy.params.data) };
+  };
+  const a = once();
+  const b = once();
+  assert.deepEqual(a.l2, b.l2);
+  assert.deepEqual(a.l3, b.l3);
+  assert.deepEqual(a.weights, b.weights);
+});
