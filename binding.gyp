@@ -23,8 +23,15 @@
       "sources": ["<!@(node native/list-sources.cjs avx512)"]
     },
     {
+      # AMX tiles (bf16 matmul, opt-in): called only where cpu().amx_usable, so the addon still runs without AMX.
+      "target_name": "kernels_amx",
+      "type": "static_library",
+      "cflags_cc": ["-mamx-tile", "-mamx-bf16", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx512bf16", "-mfma", "-mavx2"],
+      "sources": ["<!@(node native/list-sources.cjs amx)"]
+    },
+    {
       "target_name": "llamats_native",
-      "dependencies": ["kernels_avx2", "kernels_avx512"],
+      "dependencies": ["kernels_avx2", "kernels_avx512", "kernels_amx"],
       "cflags_cc": ["-pthread"],
       "ldflags": ["-pthread"],
       "sources": ["<!@(node native/list-sources.cjs core)", "<!@(node native/list-sources.cjs ref)"]

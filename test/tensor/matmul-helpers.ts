@@ -38,19 +38,22 @@ const EPS32 = 2 ** -23;
 
 /**
  * Largest |got − ref| / tol over all elements of c, where ref is the float64 reference and
- * tol = (4·sqrt(K) + 2)·eps32·(Σ_k |a_ik·b_kj| + |c0|) — the error of an f32 FMA chain over K terms, with room.
+ * tol = (4·sqrt(K) + 2)·eps32·(Σ_k |a_ik·b_kj| + |c0|) — the error of an f32 FMA chain over K terms, with room —
+ * plus inputRel·Σ_k |a_ik·b_kj| when the inputs were rounded first (bf16: 2·2^-8 covers both operands' rounding).
  * ≤ 1 passes. Elements the product does not cover must be untouched.
  */
-export function errorRatio(got: Float32Array, o: Operands, d: MatmulDims): number {
+export function errorRatio(got: Float32Array, o: Operands, d: MatmulDims, inputRel = 0): number {
   const s = matmulShape(d);
   const want = Float64Array.from(o.c);
   refMatmul(want, o.a, o.b, d);
   // Σ|a||b| (+|c0| when accumulating) from the same reference on absolute values.
   const mag = Float64Array.from(o.c, (v) => (s.accumulate ? Math.abs(v) : 0));
   refMatmul(mag, o.a.map(Math.abs), o.b.map(Math.abs), { ...d, accumulate: true });
+  const prod = new Float64Array(got.length); // Σ|a||b| alone
+  if (inputRel > 0) refMatmul(prod, o.a.map(Math.abs), o.b.map(Math.abs), { ...d, accumulate: true });
   let worst = 0;
   for (let i = 0; i < got.length; i++) {
-    const tol = (4 * Math.sqrt(s.K) + 2) * EPS32 * mag[i]! + 1e-30;
+    const tol = (4 * Math.sqrt(s.K) + 2) * EPS32 * mag[i]! + inputRel * prod[i]! + 1e-30;
     const r = Math.abs(got[i]! - want[i]!) / tol;
     if (!(r <= worst)) worst = Number.isNaN(r) ? Infinity : r;
   }

@@ -10,7 +10,7 @@ import type { MatmulDims } from '../../src/tensor/kernels.js';
 import { nativeAddon } from '../../src/tensor/native.js';
 import { matmul as refMatmul } from '../../src/tensor/ref/matmul.js';
 import { Rng } from '../../src/util/rng.js';
-import { checkNative, nativeMatmul, oddShapes, operands } from './matmul-helpers.js';
+import { checkNative, errorRatio, nativeMatmul, oddShapes, operands } from './matmul-helpers.js';
 
 const native = nativeMatmul();
 const skipNative = native ? false : 'native addon not built';
@@ -154,6 +154,35 @@ test('native: the positional form equals the dims-object form, and checks the sa
   assert.throws(() => positional(c, a, b, 4, -5, 6, false, true, false), RangeError);
   assert.throws(() => positional(c, a, b, 4, 5), RangeError);
   assert.throws(() => positional(c, a, b, 4, 5, 6.5, false, true, false), RangeError);
+});
+
+const bf16 = native && nativeAddon()!.matmulBf16 === true;
+
+test('native bf16 (AMX): within bf16 rounding of the reference, deterministic, opt-in only', { skip: !bf16 && 'AMX bf16 not usable here' }, () => {
+  const rng = new Rng(6);
+  const shapes = [...oddShapes().filter((_, i) => i % 4 === 0), { M: 100, K: 1000, N: 70, transA: true, transB: true, accumulate: true }];
+  for (const d of shapes) {
+    const o = operands(rng, d);
+    const got = o.c.slice();
+    native!(got, o.a, o.b, { ...d, precision: 'bf16' } as MatmulDims);
+    const r = errorRatio(got, o, d, 2 ** -7);
+    assert.ok(r <= 1, `bf16 error ${r.toFixed(2)}× tolerance for ${JSON.stringify(d)}`);
+  }
+  const addon = nativeAddon()!;
+  const d = { M: 130, K: 700, N: 90, transA: false, transB: true, accumulate: false, precision: 'bf16' } as MatmulDims;
+  const o = operands(rng, d);
+  const f32 = o.c.slice(), one = o.c.slice(), two = o.c.slice();
+  native!(f32, o.a, o.b, { ...d, precision: 'f32' } as MatmulDims);
+  const before = addon.info().threads;
+  addon.setThreads(1);
+  native!(one, o.a, o.b, d);
+  addon.setThreads(2);
+  native!(two, o.a, o.b, d);
+  addon.setThreads(before);
+  assert.deepEqual(two, one);
+  assert.notDeepEqual(one, f32); // the request took effect
+  assert.ok(errorRatio(one, o, d) > 1, 'bf16 rounding shows against the f32 tolerance');
+  assert.throws(() => native!(one, o.a, o.b, { ...d, precision: 'f16' } as MatmulDims), RangeError);
 });
 
 test('native: the AVX2 and scalar paths agree with the reference too', { skip: skipNative }, () => {

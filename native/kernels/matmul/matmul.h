@@ -42,6 +42,12 @@ struct GemmTile {
   double stream_sum(const float* x, int64_t n);                                                                 \
   }
 
+// bf16 on AMX tiles (amx.cpp; opt-in, only where cpu().amx_usable): GEMM only, GEMV stays float32.
+namespace llamats::amx {
+GemmTile gemm_tile();
+void gemm_block(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1);
+}  // namespace llamats::amx
+
 LLAMATS_DECLARE_MATMUL(ref)
 LLAMATS_DECLARE_MATMUL(avx2)
 LLAMATS_DECLARE_MATMUL(avx512)
