@@ -1,5 +1,5 @@
 // `npm run bench -- generate [--threads N] [--reps R] [--shapes stories15m,stories110m] [--types f32,q8_0,q4_0]
-//                            [--no-build] [--no-node-llama-cpp]`
+//                            [--no-build] [--no-node-llama-cpp] [--clients 64] [--no-serve]`
 // Inference speed of llamats beside llama.cpp on the same GGUF files, same threads, in the same run:
 // prefill tok/s of a 128-token prompt (pp128) and decode tok/s of 64 tokens (tg64), each row llamats ÷ llama.cpp.
 // The peer is native llama-bench (bench/peers/llama-bench.ts); node-llama-cpp is reported beside it in the notes.
@@ -7,6 +7,7 @@
 // by llamats's GGUF writer in F32, Q8_0 and Q4_0 (cached in the OS temp dir). Each measurement runs in its own
 // process (`llamats bench --json`, `llama-bench -o json`), alternating, so both see the same machine.
 // The decode bound is memory bandwidth ÷ weight bytes read per token (streamSum over a buffer of the same size).
+// Last, the serving load test (serve-load.ts): 64 concurrent streaming clients on `llamats serve`, aggregate tok/s.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchReport, BenchRow } from './main.js';
 import { ensureLlamaBench, runLlamaBench } from './peers/llama-bench.js';
 import { runNodeLlamaCpp } from './peers/node-llama-cpp-speed.js';
+import { serveLoad } from './serve-load.js';
 import { readGguf } from '../src/io/gguf/read.js';
 import { initLlama } from '../src/model/llama.js';
 import { saveTrainedModel } from '../src/model/load.js';
@@ -58,12 +60,15 @@ function weightBytes(file: string): number {
   return g.tensors.reduce((s, t) => s + t.byteLength, 0) || statSync(file).size;
 }
 
-function llamatsBench(root: string, model: string, threads: number, reps: number): { prefill: number; decode: number; generate: number | null } | { reason: string } {
-  // The CLI the way this file runs: compiled (npm run bench → dist/) or from the sources under tsx.
-  const cli = fileURLToPath(import.meta.url).includes(`${join('dist', 'bench')}`)
+/** The argv prefix that runs the llamats CLI the way this file runs: compiled (npm run bench) or under tsx. */
+function cliArgs(root: string): string[] {
+  return fileURLToPath(import.meta.url).includes(`${join('dist', 'bench')}`)
     ? [join(root, 'bin', 'llamats.js')]
     : ['--import', 'tsx', join(root, 'test', 'helpers', 'run-cli.ts')];
-  const r = spawnSync(process.execPath, [...cli, 'bench', '--model', model, '--threads', String(threads), '--reps', String(reps),
+}
+
+function llamatsBench(root: string, model: string, threads: number, reps: number): { prefill: number; decode: number; generate: number | null } | { reason: string } {
+  const r = spawnSync(process.execPath, [...cliArgs(root), 'bench', '--model', model, '--threads', String(threads), '--reps', String(reps),
     '--prompt-tokens', String(PROMPT), '--gen-tokens', String(GEN), '--json'], { encoding: 'utf8', env: { ...process.env, LLAMATS_QUIET: '1' }, maxBuffer: 16 << 20 });
   if (r.status !== 0) return { reason: (r.stderr || `exit ${r.status}`).trim().split('\n').pop()!.slice(0, 200) };
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!);
@@ -127,6 +132,21 @@ export async function run(args: string[]): Promise<BenchReport> {
           (peerOk?.decode ? `, llama.cpp at ${((100 * peerOk.decode.mean) / bound).toFixed(0)}%` : '') : '') +
         (ours.generate ? `; llamats end-to-end generate (sampling + streaming) ${ours.generate.toFixed(0)} tok/s` : '') +
         (nlc && !('reason' in nlc) ? `; node-llama-cpp (in-process) ${nlc.prefill.toFixed(0)} / ${nlc.decode.toFixed(0)} tok/s prefill / decode` : nlc ? `; node-llama-cpp n/a (${nlc.reason})` : ''));
+    }
+  }
+  if (!args.includes('--no-serve')) {
+    const clients = Number(flag(args, 'clients') ?? 64);
+    const model = modelFile(root, shapes[0]!, types[0]!);
+    log(`generate bench: serving load test, ${clients} streaming clients on ${shapes[0]} ${types[0]!.toUpperCase()} …\n`);
+    try {
+      const r = await serveLoad(cliArgs(root), model, { clients, maxTokens: GEN, threads });
+      const name = `serve ${shapes[0]} ${types[0]!.toUpperCase()}`;
+      rows.push({ case: `${name}: ${clients} concurrent streams, aggregate`, unit: 'tok/s', llamats: r.aggregate, peer: null, peer_value: null, ratio: null });
+      rows.push({ case: `${name}: 1 stream`, unit: 'tok/s', llamats: r.single, peer: null, peer_value: null, ratio: null });
+      notes.push(`serving load: ${clients} concurrent SSE clients × ${GEN} tokens over loopback, ${r.errors.length} errors` +
+        `${r.errors.length ? ` (${r.errors.slice(0, 3).join('; ')})` : ''}; time to first token p50 ${r.ttftP50Ms.toFixed(0)} ms, p95 ${r.ttftP95Ms.toFixed(0)} ms`);
+    } catch (e) {
+      notes.push(`serving load test failed: ${(e as Error).message}`);
     }
   }
   if (peerOk(peer)) notes.push(`llama.cpp: ${peer.path}`);
