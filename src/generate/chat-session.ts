@@ -87,7 +87,7 @@ export class ChatSession {
     this.lastPrompt = prompt;
     let answer = '';
     try {
-      for await (const step of generate(this.decoder, this.tokenizer, prompt, this.options.generation, { cache: this.cache, signal })) {
+      for await (const step of generate(this.decoder, this.tokenizer, prompt, { ...this.options.generation, freshText: true }, { cache: this.cache, signal })) {
         answer += step.text;
         yield step;
       }

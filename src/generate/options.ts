@@ -35,6 +35,13 @@ export interface GenerateOptions extends SamplingOptions {
   seed: number;
   /** Report log-probabilities of this many alternatives per position beside the chosen token (0 = only it). */
   topLogprobs: number;
+  /**
+   * How the first generated token's text is rendered. false (default): as the continuation of the prompt —
+   * SentencePiece's leading space is dropped only right after BOS or a control token (llama2.c `decode`), so
+   * "Once upon a" + "▁time" reads " time". true: as a text of its own, as Meta's `chat_completion` decodes an
+   * answer (the space of its first piece dropped) — for chat answers.
+   */
+  freshText: boolean;
 }
 
 export const defaultSampling: SamplingOptions = {
@@ -56,6 +63,7 @@ export const defaultGenerate: GenerateOptions = {
   stopIds: null,
   seed: 0,
   topLogprobs: 0,
+  freshText: false,
 };
 
 type Check = (v: number) => boolean;

@@ -55,6 +55,9 @@ export class Sequence {
     this.rng = new Rng(options.seed);
     this.history = new TokenHistory(prompt, options.repeatLastN);
     this.decoder = tok.decodeStream();
+    // Continuation: the decoder sees the prompt's last token first (its text was shown with the prompt), so it
+    // knows whether the next piece starts the text (after BOS / a control token) or continues it.
+    if (!options.freshText && prompt.length > 0) this.decoder.push(prompt[prompt.length - 1]!);
     this.stopStrings = new StopStrings(options.stop);
     this.stopIds = new Set(options.stopIds ?? tok.stopIds);
   }

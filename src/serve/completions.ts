@@ -41,7 +41,8 @@ export async function chatCompletions(ctx: GenerationContext, body: unknown, res
   const prompt = chatPrompt(ctx.tokenizer, b.messages, ctx.chatTemplate);
   checkContext(prompt, ctx.limits, 'messages');
   const logprobs = b.logprobs === true;
-  const options = optionsFrom(b, b.max_completion_tokens ?? b.max_tokens, ctx.limits, ctx.tokenizer, ctx.stopIds, logprobs ? (b.top_logprobs ?? 0) : 0);
+  // An answer is a text of its own (Meta's chat_completion decodes it alone); a completion continues its prompt.
+  const options = { ...optionsFrom(b, b.max_completion_tokens ?? b.max_tokens, ctx.limits, ctx.tokenizer, ctx.stopIds, logprobs ? (b.top_logprobs ?? 0) : 0), freshText: true };
   const run: Run = { prompts: [prompt], n: b.n ?? 1, options, logprobs };
   const head = { id: newId('chatcmpl'), created: unixTime(), model: ctx.modelId };
   const events = submit(ctx, run);

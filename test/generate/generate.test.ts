@@ -36,7 +36,28 @@ test('greedy generation is the argmax of the Decoder logits, step by step', asyn
   }
   assert.deepEqual(steps.map((s) => s.token), want);
   assert.equal(steps.at(-1)!.finishReason, 'length');
-  assert.equal(steps.map((s) => s.text).join(''), tok.decode(want));
+  assert.equal(steps.map((s) => s.text).join(''), continuation(prompt, want));
+});
+
+/** The text the tokens add to the prompt's text (SentencePiece keeps the space of a piece that continues it). */
+function continuation(p: number[], ids: number[]): string {
+  const before = tok.decode(p);
+  const all = tok.decode([...p, ...ids]);
+  assert.ok(all.startsWith(before));
+  return all.slice(before.length);
+}
+
+test('a continuation keeps the leading space of its first piece; freshText renders the answer on its own', async () => {
+  // Force a first token that starts with "▁" after a text prompt.
+  const space = tok.pieceToId('▁world')!;
+  const opts = { temperature: 0, maxTokens: 1, stopIds: [], logitBias: new Map([[space, 100]]) };
+  const cont = await collect(generate(decoder, tok, prompt, opts));
+  assert.equal(cont[0]!.text, ' world');
+  const fresh = await collect(generate(decoder, tok, prompt, { ...opts, freshText: true }));
+  assert.equal(fresh[0]!.text, 'world');
+  // Right after BOS a piece starts the text: no space either way (llama2.c).
+  const afterBos = await collect(generate(decoder, tok, [tok.bos], opts));
+  assert.equal(afterBos[0]!.text, 'world');
 });
 
 test('seeded sampling: the same seed reproduces the output, and it is the sampler fed the same logits', async () => {
@@ -98,7 +119,7 @@ test('a stop id ends generation at that token, which adds no text', async () => 
   const cut = await collect(generate(decoder, tok, prompt, { temperature: 0, maxTokens: 10, stopIds: [target] }));
   assert.equal(cut.length, first + 1);
   assert.equal(cut.at(-1)!.finishReason, 'stop');
-  assert.equal(cut.map((s) => s.text).join(''), tok.decode(full.slice(0, first).map((s) => s.token)));
+  assert.equal(cut.map((s) => s.text).join(''), continuation(prompt, full.slice(0, first).map((s) => s.token)));
 });
 
 test('the context window ends generation with finish "length"', async () => {

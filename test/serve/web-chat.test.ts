@@ -8,6 +8,14 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type TestServer } from './helpers.js';
 
+// The callbacks passed to page.evaluate / waitForFunction run in the browser; this file is compiled without the
+// DOM library, so the few browser globals they use are declared here.
+declare const window: { updates: number };
+declare const document: { getElementById(id: string): BrowserElement; querySelectorAll(selector: string): ArrayLike<BrowserElement> };
+declare const MutationObserver: new (cb: (records: Array<{ target: BrowserNode }>) => void) => { observe(target: BrowserElement, o: object): void };
+interface BrowserNode { parentElement: BrowserElement | null }
+interface BrowserElement extends BrowserNode { textContent: string | null; classList: { contains(c: string): boolean }; closest?(selector: string): BrowserElement | null }
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (CI installs Debian's chromium; set CHROMIUM_PATH to use another)`;
 
@@ -47,11 +55,10 @@ after(async () => {
 /** Counts text updates of assistant bubbles (to see streaming happen, not just a final answer). */
 async function watchUpdates(): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { updates: number };
-    w.updates = 0;
+    window.updates = 0;
     new MutationObserver((records) => {
-      for (const r of records) if ((r.target as Element).closest?.('.assistant') || r.target.parentElement?.closest('.assistant')) w.updates++;
-    }).observe(document.getElementById('messages')!, { subtree: true, childList: true, characterData: true });
+      for (const r of records) if ((r.target as BrowserElement).closest?.('.assistant') || r.target.parentElement?.closest?.('.assistant')) window.updates++;
+    }).observe(document.getElementById('messages'), { subtree: true, childList: true, characterData: true });
   });
 }
 
@@ -66,7 +73,7 @@ async function sendAndWait(text: string): Promise<string> {
 }
 
 test('the page loads locally and shows the model', { skip }, async () => {
-  await page.waitForFunction(() => document.getElementById('model')!.textContent === 'tiny-test');
+  await page.waitForFunction(() => document.getElementById('model').textContent === 'tiny-test');
   assert.equal(await page.title(), 'llamats chat');
   assert.deepEqual(new Set(urls.map((u) => new URL(u).pathname)), new Set(['/', '/style.css', '/app.js', '/v1/models']));
   assert.ok(urls.every((u) => u.startsWith(s.url)), urls.join(' '));
@@ -79,7 +86,7 @@ test('a message streams an answer, and the next turn carries the whole history',
   await watchUpdates();
   const first = await sendAndWait('Hello there');
   assert.ok(first.length > 0, 'an answer appeared');
-  const updates = await page.evaluate(() => (window as unknown as { updates: number }).updates);
+  const updates = await page.evaluate(() => window.updates);
   assert.ok(updates >= 3, `the answer arrived in ${updates} updates; streaming shows it token by token`);
   assert.equal(requests.length, 1);
   assert.equal(requests[0]!.stream, true);
@@ -106,7 +113,7 @@ test('Stop ends the stream and the server stops generating; New chat clears the 
   const bubble = page.locator('.message.assistant').nth(before);
   await page.waitForFunction((i) => (document.querySelectorAll('.message.assistant')[i]?.textContent ?? '').length > 5, before);
   await page.click('#stop');
-  await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Stopped.');
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'Stopped.');
   assert.equal(await bubble.evaluate((e) => e.classList.contains('streaming')), false);
   const end = Date.now() + 5000;
   while (s.server.engine.load.running > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
