@@ -1,13 +1,15 @@
-// `npm run bench -- train [--steps N] [--profile] [--no-infer]`: tokens/s of full training steps (forward, backward,
+// `npm run bench -- train [--steps N] [--profile] [--no-infer] [--cpu]`: tokens/s of full training steps (forward, backward,
 // global-norm clipping, AdamW) at the stories15M shape, B 8 × T 256, vocab 32000, beside PyTorch CPU on the same
 // shape in the same run (bench/peers/train.py at full strength: OpenBLAS, tcmalloc, 2 threads; /work/shared/peers.md),
 // and F32 inference prefill/decode tokens/s of stories15M and stories110M through the KV-cache decoder.
-// --profile times every kernel call of one training step (which op the step's time goes to).
+// --profile times every kernel call of one training step (which op the step's time goes to). --cpu times both
+// sides by process CPU time on one thread: on a shared, oversubscribed machine wall-clock numbers measure the
+// neighbours, while single-thread CPU time still compares the two implementations' work per token.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as T from '../src/tensor/index.js';
-import { backendName, kernels } from '../src/tensor/backend.js';
+import { backendName, kernels, setThreads } from '../src/tensor/backend.js';
 import type { ModelConfig } from '../src/model/config.js';
 import { initLlama, type Llama } from '../src/model/llama.js';
 import { Decoder, KVCache } from '../src/model/inference.js';
@@ -22,7 +24,13 @@ import type { BenchReport, BenchRow } from './main.js'; // types only: main.js a
 const ROOT = join(import.meta.dirname, '..', import.meta.dirname.includes('dist') ? '..' : '');
 const PYTHON = '/usr/bin/python3'; // Debian's, where python3-torch lives
 const TCMALLOC = '/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4';
-const THREADS = Number(process.env.LLAMATS_THREADS ?? 2);
+let THREADS = Number(process.env.LLAMATS_THREADS ?? 2);
+/** Seconds of the chosen clock: wall time, or this process's CPU time (user + system) with --cpu. */
+let clock = (): number => performance.now() / 1000;
+const cpuClock = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 const B = 8;
 const SEQ = 256;
 
@@ -87,9 +95,9 @@ function benchTrain(steps: number, profile: boolean, notes: string[]): number {
   const times: number[] = [];
   for (let s = 0; s < steps; s++) {
     const [x, y] = batch();
-    const t0 = performance.now();
+    const t0 = clock();
     trainStep(model, opt, x, y);
-    times.push((performance.now() - t0) / 1000);
+    times.push(clock() - t0);
   }
   const tokS = (B * SEQ) / (times.reduce((a, b) => a + b, 0) / times.length);
   notes.push(`llamats train steps (s): ${times.map((t) => t.toFixed(3)).join(' ')}; ${((tokS * flopsPerToken(c, SEQ)) / 1e9).toFixed(1)} GFLOP/s`);
@@ -116,8 +124,8 @@ function benchPeer(steps: number, notes: string[]): { name: string; tokS: number
     return null;
   }
   const c = stories15m();
-  const input = JSON.stringify({ threads: THREADS, B, T: SEQ, steps, warmup: 1, model: c });
-  const env = { ...process.env, ...(existsSync(TCMALLOC) ? { LD_PRELOAD: TCMALLOC } : {}) };
+  const input = JSON.stringify({ threads: THREADS, B, T: SEQ, steps, warmup: 1, model: c, clock: clock === cpuClock ? 'cpu' : 'wall' });
+  const env = { ...process.env, OMP_NUM_THREADS: String(THREADS), ...(existsSync(TCMALLOC) ? { LD_PRELOAD: TCMALLOC } : {}) };
   const r = spawnSync(PYTHON, [script], { input, env, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) {
     notes.push(`peer failed: ${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)}`);
@@ -141,12 +149,12 @@ function benchInference(c: ModelConfig, prompt: number, gen: number): { prefill:
   let decode = 0;
   for (let rep = 0; rep < 3; rep++) {
     cache.reset();
-    let t0 = performance.now();
+    let t0 = clock();
     decoder.forward(ids, cache);
-    prefill = Math.max(prefill, prompt / ((performance.now() - t0) / 1000));
-    t0 = performance.now();
+    prefill = Math.max(prefill, prompt / (clock() - t0));
+    t0 = clock();
     for (let i = 0; i < gen; i++) decoder.forward([ids[i % prompt]!], cache);
-    decode = Math.max(decode, gen / ((performance.now() - t0) / 1000));
+    decode = Math.max(decode, gen / (clock() - t0));
   }
   return { prefill, decode };
 }
@@ -155,7 +163,9 @@ export async function run(args: string[]): Promise<BenchReport> {
   const at = args.indexOf('--steps');
   const steps = at >= 0 ? Number(args[at + 1]) : 3;
   const profile = args.includes('--profile') || process.env.LLAMATS_PROFILE === '1';
-  const notes: string[] = [`backend ${backendName()}, ${THREADS} threads requested (LLAMATS_THREADS); stories15M shape B ${B} × T ${SEQ}, vocab 32000, tied classifier`];
+  if (args.includes('--cpu')) clock = cpuClock;
+  THREADS = setThreads(args.includes('--cpu') ? 1 : THREADS);
+  const notes: string[] = [`backend ${backendName()}, ${THREADS} thread(s), ${clock === cpuClock ? 'process CPU time' : 'wall clock'}; stories15M shape B ${B} × T ${SEQ}, vocab 32000, tied classifier`];
   const rows: BenchRow[] = [];
   const ours = benchTrain(steps, profile, notes);
   const peer = benchPeer(steps, notes);

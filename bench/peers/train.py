@@ -5,7 +5,7 @@
 # Run by bench/train.ts with Debian's python3-torch, libopenblas0-openmp, LD_PRELOAD=tcmalloc and
 # torch.set_num_threads(n) — the full-strength setup of /work/shared/peers.md.
 # Input on stdin: JSON {"threads", "B", "T", "steps", "warmup", "model": {dim, nLayers, nHeads, nKvHeads, headDim,
-# ffnDim, vocabSize, normEps, ropeTheta, tiedEmbeddings}}. Output on stdout: one JSON object.
+# ffnDim, vocabSize, normEps, ropeTheta, tiedEmbeddings}, "clock": "wall"|"cpu"}. Output on stdout: one JSON object.
 import json
 import math
 import sys
@@ -87,18 +87,19 @@ def main():
     ang = torch.outer(torch.arange(T).float(), inv)  # [T, hd/2]
     cos, sin = ang.cos()[None, :, None, :], ang.sin()[None, :, None, :]
     mask = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
+    clock = time.process_time if spec.get("clock") == "cpu" else time.perf_counter
     g = torch.Generator().manual_seed(1)
     times, losses = [], []
     for step in range(spec["warmup"] + spec["steps"]):
         tokens = torch.randint(0, c["vocabSize"], (B, T), generator=g)
         targets = torch.randint(0, c["vocabSize"], (B, T), generator=g)
-        t0 = time.perf_counter()
+        t0 = clock()
         opt.zero_grad(set_to_none=True)
         loss = model(tokens, targets, cos, sin, mask)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        dt = time.perf_counter() - t0
+        dt = clock() - t0
         losses.append(loss.item())
         if step >= spec["warmup"]:
             times.append(dt)
