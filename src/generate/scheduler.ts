@@ -19,6 +19,8 @@ export interface SchedulerLimits {
   contextLength: number;
   /** Prompt tokens prefilled per step, between decoding steps of the running sequences. */
   prefillChunk: number;
+  /** Bytes of KV cache all sequences together may hold (default: no limit). Work waits until it fits. */
+  maxKvBytes?: number;
 }
 
 /** One prompt to sample n times. */
@@ -54,7 +56,7 @@ export class Scheduler {
     readonly tokenizer: Tokenizer,
     readonly limits: SchedulerLimits,
   ) {
-    this.pool = new CachePool(decoder.config, limits.contextLength, Math.max(8, limits.maxBatch));
+    this.pool = new CachePool(decoder.config, limits.contextLength, limits.maxKvBytes ?? Infinity, Math.max(8, limits.maxBatch));
   }
 
   /** Queues a job; throws ConfigError when its prompt cannot fit the context window. */
@@ -65,6 +67,10 @@ export class Scheduler {
       throw new ConfigError('generate', 'prompt', `fewer than ${ctx} tokens (the context window, with room to generate)`, `${job.prompt.length} tokens`);
     }
     if (!(job.n >= 1 && job.n <= this.limits.maxBatch)) throw new ConfigError('generate', 'n', `1 … ${this.limits.maxBatch}`, String(job.n));
+    const need = job.n * this.pool.bytesFor(job.prompt.length + this.budget(job));
+    if (need > this.pool.maxBytes) {
+      throw new ConfigError('generate', 'max_tokens', `a request whose KV cache fits ${mib(this.pool.maxBytes)} (fewer tokens or samples)`, `${mib(need)} for ${job.n} × ${job.prompt.length + this.budget(job)} positions`);
+    }
     this.waiting.push(job);
   }
 
@@ -125,6 +131,7 @@ export class Scheduler {
       if (!this.prefilling) {
         const job = this.waiting[0];
         if (!job || this.active.length + job.n > this.limits.maxBatch) return;
+        if (!this.pool.fits(job.prompt.length + this.budget(job), job.n)) return; // wait for running sequences to end
         this.waiting.shift();
         this.prefilling = { job, cache: this.pool.acquire(job.prompt.length + this.budget(job), job.prompt) };
       }
@@ -180,3 +187,5 @@ export class Scheduler {
     }
   }
 }
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toPrecision(3)} MiB`;

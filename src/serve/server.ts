@@ -10,6 +10,7 @@
 // generation. Binds 127.0.0.1 unless told otherwise; CORS only when asked for.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { totalmem } from 'node:os';
 import { Engine } from '../generate/engine.js';
 import type { Decoder } from '../model/inference.js';
 import type { ChatTemplateName } from '../tokenizer/chat-templates.js';
@@ -46,6 +47,8 @@ export interface ServeOptions {
   maxQueue: number;
   /** Prompt + completion tokens (≤ the model's context). */
   contextLength: number;
+  /** KV-cache memory of all requests together; requests wait for room, and one that alone needs more gets 400. */
+  maxKvBytes: number;
   requestTimeoutMs: number;
   /** Prompt tokens prefilled between two decoding steps. */
   prefillChunk: number;
@@ -60,7 +63,7 @@ export function defaultServeOptions(decoder: Decoder): ServeOptions {
   return {
     host: '127.0.0.1', port: 8080, apiKey: null, maxBodyBytes: 1 << 20,
     maxTokens: Math.min(2048, context - 1), maxN: 16, maxBatch: 64, maxQueue: 256,
-    contextLength: context, requestTimeoutMs: 10 * 60_000, prefillChunk: 256, cors: false,
+    contextLength: context, maxKvBytes: Math.floor(totalmem() / 4), requestTimeoutMs: 10 * 60_000, prefillChunk: 256, cors: false,
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }
@@ -87,7 +90,7 @@ export class LlamatsServer {
     o.maxTokens = Math.min(o.maxTokens, o.contextLength - 1);
     o.maxN = Math.min(o.maxN, o.maxBatch);
     this.options = o;
-    this.engine = new Engine(model.decoder, model.tokenizer, { maxBatch: o.maxBatch, contextLength: o.contextLength, prefillChunk: o.prefillChunk });
+    this.engine = new Engine(model.decoder, model.tokenizer, { maxBatch: o.maxBatch, contextLength: o.contextLength, prefillChunk: o.prefillChunk, maxKvBytes: o.maxKvBytes });
     this.checkKey = apiKeyChecker(o.apiKey);
     this.web = loadWebFiles();
     this.http = createServer((req, res) => void this.handle(req, res));

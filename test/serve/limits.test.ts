@@ -77,6 +77,19 @@ test('a prompt longer than the context window → 400 context_length_exceeded', 
   assertError(await post(`${s.url}/v1/completions`, { prompt: long, max_tokens: 4 }, auth), 400, 'prompt', 'context_length_exceeded');
 });
 
+test('a request whose KV cache alone exceeds the server\'s KV memory → 400 with the numbers', async () => {
+  // One cache of up to 256 positions of the tiny model is 64 KiB.
+  const t = await startServer({ maxKvBytes: 64 * 1024 });
+  try {
+    const r = await post(`${t.url}/v1/chat/completions`, chat({ n: 2 }));
+    assertError(r, 400, 'max_tokens');
+    assert.match(r.body.error.message, /KV cache/);
+    assert.equal((await post(`${t.url}/v1/chat/completions`, chat())).status, 200);
+  } finally {
+    await t.close();
+  }
+});
+
 test('unknown routes → 404, wrong methods → 405', async () => {
   assertError(await http(`${s.url}/v1/nothing`, { headers: auth }), 404);
   assertError(await http(`${s.url}/etc/passwd`), 404);

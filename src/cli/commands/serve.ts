@@ -30,6 +30,7 @@ Limits (a request beyond them gets a 4xx JSON error in OpenAI's format):
   --max-batch N        sequences decoded together (default 64)
   --max-queue N        sequences waiting for a place in the batch; beyond it 429 (default 256)
   --max-body BYTES     request body size (default 1048576)
+  --kv-memory MIB      KV-cache memory of all requests together (default a quarter of RAM); requests wait for room
   --timeout SECONDS    per-request time limit, 504 beyond (default 600)
   --cors               allow browser pages from other origins (Access-Control-Allow-Origin: *); off by default`,
   async run(argv) {
@@ -37,7 +38,7 @@ Limits (a request beyond them gets a 4xx JSON error in OpenAI's format):
       model: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'api-key': { type: 'string' },
       name: { type: 'string' }, tokenizer: { type: 'string' }, template: { type: 'string' }, threads: { type: 'string' },
       ctx: { type: 'string' }, 'max-tokens': { type: 'string' }, 'max-batch': { type: 'string' }, 'max-queue': { type: 'string' },
-      'max-body': { type: 'string' }, timeout: { type: 'string' }, cors: { type: 'boolean' },
+      'max-body': { type: 'string' }, 'kv-memory': { type: 'string' }, timeout: { type: 'string' }, cors: { type: 'boolean' },
     }, false);
     const template = values.template as ChatTemplateName | undefined;
     if (template !== undefined && !TEMPLATES.includes(template)) throw new ConfigError('llamats serve', '--template', TEMPLATES.join(' | '), JSON.stringify(template));
@@ -56,6 +57,7 @@ Limits (a request beyond them gets a 4xx JSON error in OpenAI's format):
       maxBatch: n('max-batch', values['max-batch'], d.maxBatch, 1, 4096),
       maxQueue: n('max-queue', values['max-queue'], d.maxQueue, 0),
       maxBodyBytes: n('max-body', values['max-body'], d.maxBodyBytes, 1024),
+      maxKvBytes: n('kv-memory', values['kv-memory'], Math.floor(d.maxKvBytes / 2 ** 20), 1) * 2 ** 20,
       requestTimeoutMs: n('timeout', values.timeout, d.requestTimeoutMs / 1000, 1) * 1000,
       cors: values.cors === true,
     });
