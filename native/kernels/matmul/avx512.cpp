@@ -12,6 +12,7 @@
 // depend on where it sits in a tile, or on how C is split between threads.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -46,16 +47,21 @@ inline __mmask16 mask_first(int64_t n) { return n >= 16 ? (__mmask16)0xFFFF : (_
 
 // ---- packing -------------------------------------------------------------------------------------------
 
-// B stored [K, N]: panel p holds columns jc + p·NR … as [kc][NR].
+// B stored [K, N]: panel p holds columns jc + p·NR … as [kc][NR]. Row by row, so that B is read sequentially.
 void pack_b_n(float* pb, const float* b, int64_t N, int64_t pc, int64_t kc, int64_t jc, int64_t nc) {
-  for (int64_t j0 = 0; j0 < nc; j0 += NR) {
-    const int64_t w = nc - j0 < NR ? nc - j0 : NR;
-    const __mmask16 m0 = mask_first(w), m1 = mask_first(w - 16 > 0 ? w - 16 : 0);
-    const float* src = b + pc * N + jc + j0;
-    float* dst = pb + j0 * kc;
-    for (int64_t k = 0; k < kc; k++, src += N, dst += NR) {
-      _mm512_store_ps(dst, _mm512_maskz_loadu_ps(m0, src));
-      _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+  const int64_t w = nc % NR;  // width of a partial last panel (0: none)
+  const __mmask16 m0 = mask_first(w), m1 = mask_first(w - 16 > 0 ? w - 16 : 0);
+  for (int64_t k = 0; k < kc; k++) {
+    const float* src = b + (pc + k) * N + jc;
+    float* dst = pb + k * NR;
+    int64_t j0 = 0;
+    for (; j0 + NR <= nc; j0 += NR, dst += kc * NR) {
+      _mm512_store_ps(dst, _mm512_loadu_ps(src + j0));
+      _mm512_store_ps(dst + 16, _mm512_loadu_ps(src + j0 + 16));
+    }
+    if (w) {
+      _mm512_store_ps(dst, _mm512_maskz_loadu_ps(m0, src + j0));
+      _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + j0 + 16));
     }
   }
 }
@@ -71,7 +77,10 @@ void pack_b_t(float* pb, const float* b, int64_t K, int64_t pc, int64_t kc, int6
       for (int64_t k0 = 0; k0 < kc; k0 += 16) {
         const int64_t kw = kc - k0 < 16 ? kc - k0 : 16;
         const __mmask16 km = mask_first(kw);
-        for (int t = 0; t < 16; t++) r[t] = t < rows ? _mm512_maskz_loadu_ps(km, src + t * K + k0) : _mm512_setzero_ps();
+        for (int t = 0; t < 16; t++) {
+          _mm_prefetch((const char*)(src + t * K + k0 + 64), _MM_HINT_T0);  // 16 row streams: help the prefetcher
+          r[t] = t < rows ? _mm512_maskz_loadu_ps(km, src + t * K + k0) : _mm512_setzero_ps();
+        }
         transpose16(r);
         for (int t = 0; t < kw; t++) _mm512_store_ps(panel + (k0 + t) * NR + h, r[t]);
       }
@@ -89,35 +98,74 @@ void pack_a_n(float* pa, const float* a, int64_t K, int64_t ic, int64_t mc, int6
 // the tile reads it with another constant stride instead of paying for a transpose. Packing the whole MC block
 // at once reads each row of A as one contiguous segment (per micro-panel it would touch a new line every k).
 void pack_a_t(float* pa, const float* a, int64_t M, int64_t ic, int64_t mc, int64_t pc, int64_t kc) {
-  for (int64_t k = 0; k < kc; k++) {
-    const float* src = a + (pc + k) * M + ic;
-    for (int64_t i0 = 0; i0 < mc; i0 += MR) {
-      const __mmask16 im = mask_first(mc - i0 < MR ? mc - i0 : MR);
-      _mm512_mask_storeu_ps(pa + (i0 / MR) * MR * KC + k * MR, im, _mm512_maskz_loadu_ps(im, src + i0));
-    }
+  // Panel by panel: the stores run sequentially, and after the first panel the loads hit the lines it brought in.
+  for (int64_t i0 = 0; i0 < mc; i0 += MR) {
+    const __mmask16 im = mask_first(mc - i0 < MR ? mc - i0 : MR);
+    const float* src = a + pc * M + ic + i0;
+    float* dst = pa + (i0 / MR) * MR * KC;
+    for (int64_t k = 0; k < kc; k++, src += M, dst += MR) _mm512_mask_storeu_ps(dst, im, _mm512_maskz_loadu_ps(im, src));
   }
 }
+
+// Brings the next A block into L2 while the current one computes, a share of its cache lines per tile call:
+// A is read once per column panel, usually from memory, and packing it would otherwise wait on every line.
+struct NextBlock {
+  const char* base = nullptr;
+  int64_t stride = 0, segments = 0, seg_lines = 0, lines = 0;
+  const char* seg = nullptr;  // the segment being fetched, and the next line of it
+  int64_t seg_done = 0, line = 0;
+
+  // The segments are rows of A (stored [M, K]) or rows k of A (stored [K, M]) of the block (ic…, pc…).
+  void start(const GemmArgs& g, int64_t ic, int64_t m1, int64_t pc, int64_t kc) {
+    const int64_t mc = m1 - ic < MC ? m1 - ic : MC;
+    const float* first = g.transA ? g.a + pc * g.M + ic : g.a + ic * g.K + pc;
+    const int64_t seg_bytes = (g.transA ? mc : kc) * 4;
+    base = reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(first) & ~(uintptr_t)63);
+    seg_lines = (seg_bytes + (reinterpret_cast<uintptr_t>(first) & 63) + 63) / 64;
+    stride = (g.transA ? g.M : g.K) * 4;
+    segments = g.transA ? kc : mc;
+    lines = segments * seg_lines;
+    seg = base, seg_done = 0, line = 0;
+  }
+  void stop() { lines = 0, seg_done = segments; }
+  // The next n line addresses (fewer at the end); the tile issues them one per 16 k steps, since a burst of
+  // prefetches that miss to memory fills the line-fill buffers and stalls the FMAs behind it.
+  int take(const char** out, int n) {
+    int i = 0;
+    for (; i < n && seg_done < segments; i++) {
+      out[i] = seg + line * 64;
+      if (++line == seg_lines) line = 0, seg += stride, seg_done++;
+    }
+    return i;
+  }
+};
 
 // ---- register tile -------------------------------------------------------------------------------------
 
 // C[R rows, NR columns (masks m0, m1)] (+)= A micro-panel · B micro-panel [kc][NR]. The A micro-panel is
 // [R][KC] (row-major, from A stored [M, K]) or [kc][MR] (k-major, from A stored [K, M]).
+// pf: up to kc/16 lines of the next A block to prefetch (NextBlock), one per 16 k steps.
 template <int R, bool KMAJOR>
-void tile(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, __mmask16 m0, __mmask16 m1, bool load_c) {
+void tile(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, __mmask16 m0, __mmask16 m1, bool load_c,
+          const char* const* pf, int npf) {
   __m512 c0[R], c1[R];
   for (int i = 0; i < R; i++) {
     c0[i] = load_c ? _mm512_maskz_loadu_ps(m0, c + i * ldc) : _mm512_setzero_ps();
     c1[i] = load_c ? _mm512_maskz_loadu_ps(m1, c + i * ldc + 16) : _mm512_setzero_ps();
   }
-  for (int64_t k = 0; k < kc; k++, pb += NR) {
-    // The B micro-panel streams from L2: fetch it 16 k steps (2 KB) ahead.
-    _mm_prefetch((const char*)(pb + 16 * NR), _MM_HINT_T0);
-    _mm_prefetch((const char*)(pb + 16 * NR + 16), _MM_HINT_T0);
-    const __m512 b0 = _mm512_load_ps(pb), b1 = _mm512_load_ps(pb + 16);
-    for (int i = 0; i < R; i++) {
-      const __m512 ai = _mm512_set1_ps(KMAJOR ? pa[k * MR + i] : pa[i * KC + k]);
-      c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
-      c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+  for (int64_t k0 = 0; k0 < kc; k0 += 16) {
+    if (npf > 0) _mm_prefetch(*pf++, _MM_HINT_T1), npf--;
+    const int64_t k1 = kc - k0 < 16 ? kc : k0 + 16;
+    for (int64_t k = k0; k < k1; k++, pb += NR) {
+      // The B micro-panel streams from L2: fetch it 16 k steps (2 KB) ahead.
+      _mm_prefetch((const char*)(pb + 16 * NR), _MM_HINT_T0);
+      _mm_prefetch((const char*)(pb + 16 * NR + 16), _MM_HINT_T0);
+      const __m512 b0 = _mm512_load_ps(pb), b1 = _mm512_load_ps(pb + 16);
+      for (int i = 0; i < R; i++) {
+        const __m512 ai = _mm512_set1_ps(KMAJOR ? pa[k * MR + i] : pa[i * KC + k]);
+        c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
+        c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+      }
     }
   }
   for (int i = 0; i < R; i++) {
@@ -126,7 +174,7 @@ void tile(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, _
   }
 }
 
-using TileFn = void (*)(int64_t, const float*, const float*, float*, int64_t, __mmask16, __mmask16, bool);
+using TileFn = void (*)(int64_t, const float*, const float*, float*, int64_t, __mmask16, __mmask16, bool, const char* const*, int);
 template <bool KMAJOR>
 constexpr TileFn kTiles[MR + 1] = {nullptr,
                                    tile<1, KMAJOR>, tile<2, KMAJOR>, tile<3, KMAJOR>,  tile<4, KMAJOR>,  tile<5, KMAJOR>,  tile<6, KMAJOR>,
@@ -196,6 +244,7 @@ void gemm_block(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n
   }
   Buffers& buf = buffers();
   const int64_t kcs = kc_for(g.K);
+  NextBlock next;
   for (int64_t jc = n0; jc < n1; jc += NC) {
     const int64_t nc = n1 - jc < NC ? n1 - jc : NC;
     for (int64_t pc = 0; pc < g.K; pc += kcs) {
@@ -207,6 +256,13 @@ void gemm_block(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n
         const int64_t mc = m1 - ic < MC ? m1 - ic : MC;
         if (g.transA) pack_a_t(buf.pa, g.a, g.M, ic, mc, pc, kc);
         else pack_a_n(buf.pa, g.a, g.K, ic, mc, pc, kc);
+        // The A block packed after this one: next rows, else the next K slice, else the next column panel.
+        if (ic + MC < m1) next.start(g, ic + MC, m1, pc, kc);
+        else if (pc + kcs < g.K) next.start(g, m0, m1, pc + kcs, g.K - pc - kcs < kcs ? g.K - pc - kcs : kcs);
+        else if (jc + NC < n1) next.start(g, m0, m1, 0, kcs);
+        else next.stop();
+        const int per_tile = (int)std::min<int64_t>(next.lines / (((mc + MR - 1) / MR) * ((nc + NR - 1) / NR)) + 1, KC / 16);
+        const char* pf[KC / 16];
         for (int64_t ir = 0; ir < mc; ir += MR) {
           const int64_t mr = mc - ir < MR ? mc - ir : MR;
           const TileFn fn = g.transA ? kTiles<true>[mr] : kTiles<false>[mr];
@@ -220,7 +276,8 @@ void gemm_block(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n
                 _mm_prefetch((const char*)(c + i * g.N + jr + NR), _MM_HINT_T0);
                 _mm_prefetch((const char*)(c + i * g.N + jr + NR + 16), _MM_HINT_T0);
               }
-            fn(kc, pa, buf.pb + jr * kc, c + jr, g.N, mask_first(nr), mask_first(nr > 16 ? nr - 16 : 0), load_c);
+            const int npf = next.take(pf, std::min<int64_t>(per_tile, (kc + 15) / 16));
+            fn(kc, pa, buf.pb + jr * kc, c + jr, g.N, mask_first(nr), mask_first(nr > 16 ? nr - 16 : 0), load_c, pf, npf);
           }
         }
       }
