@@ -39,6 +39,9 @@ export interface NativeKernelFns {
   dequantizeRow(out: F32, w: Uint8Array, ggmlType: number, row: number, K: number): void;
 }
 
+type PositionalMatmul = (c: F32, a: F32, b: F32, M: number, K: number, N: number, transA: boolean, transB: boolean, accumulate: boolean,
+  batch?: number, strideA?: number, strideB?: number, strideC?: number) => void;
+
 /** The kernel names of NativeKernelFns that the loaded addon provides. */
 export function nativeKernelNames(addon: NativeAddon): string[] {
   return Object.keys(refKernels).filter((k) => k !== 'name' && typeof addon[k] === 'function');
@@ -67,7 +70,10 @@ export function nativeKernels(addon: NativeAddon): Kernels {
   const mmq = bind('matmulQuant'), deq = bind('dequantizeRow');
   return {
     name: `native/${addon.info().isa}`,
-    matmul: matmul ?? r.matmul,
+    // Positional form (bind_matmul.cpp): ~1 µs less per call than passing the dims object, 7 calls per layer at decode.
+    matmul: matmul
+      ? (c, a, b, d) => (matmul as unknown as PositionalMatmul)(c, a, b, d.M, d.K, d.N, d.transA, d.transB, d.accumulate, d.batch, d.strideA, d.strideB, d.strideC)
+      : r.matmul,
     add: add ?? r.add,
     mul: mul ?? r.mul,
     scale: scale ?? r.scale,
