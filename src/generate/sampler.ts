@@ -44,9 +44,13 @@ export class Sampler {
    * softmax(logits[0, n)). `logits` is not modified. The result is overwritten by the next call of any sampler.
    */
   prepare(logits: Float32Array, history: TokenHistory): Candidates {
-    const w = this.work;
-    w.set(logits);
-    for (const p of this.processors) p.apply(w, history);
+    // Processors edit a copy; without any, the logits are read as they are (fill copies the survivors).
+    let w = logits;
+    if (this.processors.length > 0) {
+      w = this.work;
+      w.set(logits);
+      for (const p of this.processors) p.apply(w, history);
+    }
     const c = this.candidates;
     const top = argmax(w);
     if (this.greedy) {
