@@ -16,6 +16,7 @@ import { loadTokenizer } from '../tokenizer/load.js';
 import { makeTokenizer } from '../tokenizer/make.js';
 import { trainTokenizer } from '../tokenizer/train-tokenizer.js';
 import type { Tokenizer } from '../tokenizer/types.js';
+import { ConfigError } from '../util/errors.js';
 import { log } from '../util/progress.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { countTokens, unigramCrossEntropy, type Batch, type TrainData } from './data.js';
@@ -165,6 +166,9 @@ export function openCorpus(cfg: TrainConfig, resume: boolean): CorpusData {
   const isVal = (d: Doc) => hashString(d.id, cfg.seed) / 2 ** 32 < c.valFraction;
   const train = docs.filter((d) => !isVal(d));
   const val = docs.filter(isVal);
+  if (val.length === 0 || train.length === 0) {
+    throw new ConfigError('train config', 'data.valFraction', `a fraction that leaves documents on both sides (${docs.length} documents)`, `${c.valFraction}: ${train.length} training, ${val.length} held out`);
+  }
   const path = join(cfg.out, 'tokenizer.json');
   let tokenizer: Tokenizer;
   if (resume && existsSync(path)) {

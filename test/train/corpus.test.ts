@@ -50,3 +50,10 @@ test('resume through the packer cursor and the saved tokenizer is bit-exact', ()
   assert.deepEqual(b.losses, a.losses.slice(4));
   assert.deepEqual(new Uint8Array(b.model.params.data.buffer), new Uint8Array(a.model.params.data.buffer));
 });
+
+test('a split that holds out nothing is a config error naming data.valFraction', () => {
+  const cfg = parseTrainConfig(tinyRunConfig(tmpRun('corpus-split0'), {
+    data: { kind: 'corpus', sources: [{ kind: 'moby-dick', limit: 2 }], tokenizer: { vocabSize: 400 }, valFraction: 0.001 },
+  }), 'corpus');
+  assert.throws(() => openCorpus(cfg, false), /data\.valFraction: expected a fraction that leaves documents on both sides \(2 documents\), got 0\.001: 2 training, 0 held out/);
+});
