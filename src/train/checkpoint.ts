@@ -10,8 +10,9 @@
 // Written atomically (temp file + fsync + rename), so a kill leaves the previous checkpoint or this one, never a
 // torn file; the checksum catches what rename cannot (bit rot, a copy cut short).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFully } from '../io/file-cursor.js';
 import type { ModelConfig } from '../model/config.js';
 import { FileFormatError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -22,6 +23,8 @@ const VERSION = 1;
 const HEADER = 16;
 const ALIGN = 64;
 const HASH = 32;
+/** Bytes read (and hashed) at a time. */
+const CHUNK = 1 << 26;
 
 export interface CheckpointMeta {
   /** Optimizer steps completed. */
@@ -67,35 +70,62 @@ export function saveCheckpoint(path: string, c: Checkpoint): void {
   writeFileAtomic(path, [...chunks, hash.digest()]);
 }
 
+/**
+ * Reads a checkpoint section by section straight into its arrays (no whole-file buffer: a 1B-parameter model's
+ * checkpoint is 12 GB), hashing as it goes, and checks the checksum before returning anything.
+ */
 export function loadCheckpoint(path: string): Checkpoint {
-  let buf: Buffer;
+  let fd: number;
   try {
-    buf = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch (e) {
     throw new FileFormatError(path, 'file', 'a readable checkpoint', (e as Error).message);
   }
-  if (buf.length < HEADER + HASH) throw new FileFormatError(path, 'size', `at least ${HEADER + HASH} bytes`, String(buf.length));
-  const magic = buf.toString('latin1', 0, 4);
-  if (magic !== MAGIC) throw new FileFormatError(path, 'magic', `"${MAGIC}" (a llamats training checkpoint)`, JSON.stringify(magic));
-  const version = buf.readUInt32LE(4);
-  if (version !== VERSION) throw new FileFormatError(path, 'version', String(VERSION), String(version));
-  const jsonLen = buf.readUInt32LE(8);
-  if (HEADER + jsonLen > buf.length) throw new FileFormatError(path, 'metadata length', `≤ ${buf.length - HEADER}`, String(jsonLen));
-  let meta: CheckpointMeta;
   try {
-    meta = JSON.parse(buf.toString('utf8', HEADER, HEADER + jsonLen)) as CheckpointMeta;
-  } catch (e) {
-    throw new FileFormatError(path, 'metadata', 'JSON', (e as Error).message);
+    const size = fstatSync(fd).size;
+    if (size < HEADER + HASH) throw new FileFormatError(path, 'size', `at least ${HEADER + HASH} bytes`, String(size));
+    const header = new Uint8Array(HEADER);
+    readFully(fd, header, 0, path, 'header');
+    const magic = Buffer.from(header.subarray(0, 4)).toString('latin1');
+    if (magic !== MAGIC) throw new FileFormatError(path, 'magic', `"${MAGIC}" (a llamats training checkpoint)`, JSON.stringify(magic));
+    const dv = new DataView(header.buffer);
+    const version = dv.getUint32(4, true);
+    if (version !== VERSION) throw new FileFormatError(path, 'version', String(VERSION), String(version));
+    const jsonLen = dv.getUint32(8, true);
+    if (HEADER + jsonLen + HASH > size) throw new FileFormatError(path, 'metadata length', `≤ ${size - HEADER - HASH}`, String(jsonLen));
+    const start = alignUp(HEADER + jsonLen);
+    const head = new Uint8Array(start);
+    readFully(fd, head, 0, path, 'metadata');
+    let meta: CheckpointMeta;
+    try {
+      meta = JSON.parse(Buffer.from(head.subarray(HEADER, HEADER + jsonLen)).toString('utf8')) as CheckpointMeta;
+    } catch (e) {
+      throw new FileFormatError(path, 'metadata', 'JSON', (e as Error).message);
+    }
+    const n = meta.floats;
+    const expected = start + 3 * 4 * n + HASH;
+    if (!Number.isInteger(n) || n < 0 || size !== expected) throw new FileFormatError(path, 'size', `${expected} bytes for ${n} floats ×3`, `${size} bytes`);
+    const hash = createHash('sha256').update(head);
+    const section = (k: number, name: string): Float32Array => {
+      const a = new Float32Array(n);
+      const bytes = bytesOf(a);
+      for (let off = 0; off < bytes.length; off += CHUNK) {
+        const chunk = bytes.subarray(off, Math.min(bytes.length, off + CHUNK));
+        readFully(fd, chunk, start + k * 4 * n + off, path, name);
+        hash.update(chunk);
+      }
+      return a;
+    };
+    const params = section(0, 'params');
+    const m = section(1, 'm');
+    const v = section(2, 'v');
+    const digest = new Uint8Array(HASH);
+    readFully(fd, digest, size - HASH, path, 'checksum');
+    if (!hash.digest().equals(digest)) throw new FileFormatError(path, 'SHA-256 checksum', 'to match the contents', 'a mismatch (the file is corrupt)');
+    return { meta, params, m, v };
+  } finally {
+    closeSync(fd);
   }
-  const n = meta.floats;
-  const start = alignUp(HEADER + jsonLen);
-  const expected = start + 3 * 4 * n + HASH;
-  if (!Number.isInteger(n) || buf.length !== expected) throw new FileFormatError(path, 'size', `${expected} bytes for ${n} floats ×3`, `${buf.length} bytes`);
-  const digest = createHash('sha256').update(buf.subarray(0, buf.length - HASH)).digest();
-  if (!digest.equals(buf.subarray(buf.length - HASH))) throw new FileFormatError(path, 'SHA-256 checksum', 'to match the contents', 'a mismatch (the file is corrupt)');
-  // Copy out: the Buffer may not be 4-byte aligned, and the arrays outlive it.
-  const floats = (k: number) => new Float32Array(buf.buffer.slice(buf.byteOffset + start + k * 4 * n, buf.byteOffset + start + (k + 1) * 4 * n));
-  return { meta, params: floats(0), m: floats(1), v: floats(2) };
 }
 
 export const checkpointDir = (out: string): string => join(out, 'checkpoints');
