@@ -14,7 +14,7 @@ const req = JSON.parse(process.argv[2]);
 const { getLlama } = await import(req.entry);
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error', progressLogs: false });
 const model = await llama.loadModel({ modelPath: req.model });
-const ctx = await model.createContext({ contextSize: 512, batchSize: 512, threads: req.threads });
+const ctx = await model.createContext({ contextSize: 256, batchSize: 256, threads: req.threads });
 const seq = ctx.getSequence();
 let x = 12345;
 const rand = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) % (req.vocab - 300) + 300;
