@@ -84,7 +84,7 @@ export class Scheduler {
     return this.active.length === 0 && this.waiting.length === 0 && this.prefilling === null;
   }
 
-  /** One scheduling step: drop cancelled work, prefill one chunk, decode one token of every running sequence. */
+  /** One scheduling step: drop cancelled work, prefill up to prefillChunk prompt tokens, decode one token of every running sequence. */
   step(): void {
     this.dropCancelled();
     this.prefillChunk();
