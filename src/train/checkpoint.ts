@@ -72,9 +72,11 @@ export function saveCheckpoint(path: string, c: Checkpoint): void {
 
 /**
  * Reads a checkpoint section by section straight into its arrays (no whole-file buffer: a 1B-parameter model's
- * checkpoint is 12 GB), hashing as it goes, and checks the checksum before returning anything.
+ * checkpoint is 12 GB), hashing as it goes, and checks the checksum before returning anything. With
+ * `moments: false` the AdamW moments are verified but not kept (m and v come back empty).
  */
-export function loadCheckpoint(path: string): Checkpoint {
+export function loadCheckpoint(path: string, opts: { moments?: boolean } = {}): Checkpoint {
+  const moments = opts.moments ?? true;
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -106,19 +108,21 @@ export function loadCheckpoint(path: string): Checkpoint {
     const expected = start + 3 * 4 * n + HASH;
     if (!Number.isInteger(n) || n < 0 || size !== expected) throw new FileFormatError(path, 'size', `${expected} bytes for ${n} floats ×3`, `${size} bytes`);
     const hash = createHash('sha256').update(head);
-    const section = (k: number, name: string): Float32Array => {
-      const a = new Float32Array(n);
-      const bytes = bytesOf(a);
-      for (let off = 0; off < bytes.length; off += CHUNK) {
-        const chunk = bytes.subarray(off, Math.min(bytes.length, off + CHUNK));
+    // A section not kept is still read and hashed, through one scratch chunk.
+    let scratch: Uint8Array | null = null;
+    const section = (k: number, name: string, keep: boolean): Float32Array => {
+      const a = new Float32Array(keep ? n : 0);
+      for (let off = 0; off < 4 * n; off += CHUNK) {
+        const len = Math.min(4 * n - off, CHUNK);
+        const chunk = keep ? bytesOf(a).subarray(off, off + len) : (scratch ??= new Uint8Array(Math.min(4 * n, CHUNK))).subarray(0, len);
         readFully(fd, chunk, start + k * 4 * n + off, path, name);
         hash.update(chunk);
       }
       return a;
     };
-    const params = section(0, 'params');
-    const m = section(1, 'm');
-    const v = section(2, 'v');
+    const params = section(0, 'params', true);
+    const m = section(1, 'm', moments);
+    const v = section(2, 'v', moments);
     const digest = new Uint8Array(HASH);
     readFully(fd, digest, size - HASH, path, 'checksum');
     if (!hash.digest().equals(digest)) throw new FileFormatError(path, 'SHA-256 checksum', 'to match the contents', 'a mismatch (the file is corrupt)');

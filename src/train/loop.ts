@@ -9,7 +9,7 @@ import { Llama, initLlama } from '../model/llama.js';
 import { ConfigError, FileFormatError, NonFiniteError } from '../util/errors.js';
 import { Progress, fmtCount } from '../util/progress.js';
 import { AdamW } from './adamw.js';
-import { averageParams } from './average.js';
+import { ParamAverage } from './average.js';
 import { checkpointPath, listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from './checkpoint.js';
 import { clipGradNorm, firstNonFiniteGrad } from './clip.js';
 import { modelConfigOf, type TrainConfig } from './config.js';
@@ -151,8 +151,9 @@ export function train(cfg: TrainConfig, data: TrainData, opts: TrainOptions = {}
 function polyakAverage(cfg: TrainConfig, model: Llama, val: Batch[], layout: (b: Batch) => object): { valLossLast: number; valLossAverage: number; checkpoints: number[] } {
   const cks = listCheckpoints(cfg.out).slice(-cfg.average.checkpoints);
   const valLossLast = evaluate(model, val, layout);
-  const averaged = averageParams(cks.map((c) => loadCheckpoint(c.path).params));
-  model.params.data.set(averaged);
+  const avg = new ParamAverage(model.params.data.length);
+  for (const c of cks) avg.add(loadCheckpoint(c.path, { moments: false }).params);
+  model.params.data.set(avg.mean());
   return { valLossLast, valLossAverage: evaluate(model, val, layout), checkpoints: cks.map((c) => c.step) };
 }
 

@@ -62,3 +62,17 @@ test('listing is by step and pruning keeps the newest', () => {
   assert.deepEqual(listCheckpoints(dir).map((c) => c.step), [30, 40]);
   assert.deepEqual(listCheckpoints(join(dir, 'nope')), []);
 });
+
+test('loading without the AdamW moments still verifies them', () => {
+  const dir = tmp();
+  const path = checkpointPath(dir, 2);
+  const c = sample(300);
+  saveCheckpoint(path, c);
+  const p = loadCheckpoint(path, { moments: false });
+  assert.deepEqual(p.params, c.params);
+  assert.equal(p.m.length + p.v.length, 0);
+  const bad = readFileSync(path);
+  bad[bad.length - 40]! ^= 1; // inside v
+  writeFileSync(path, bad);
+  assert.throws(() => loadCheckpoint(path, { moments: false }), /SHA-256/);
+});
