@@ -11,11 +11,11 @@ import { Progress, fmtCount } from '../util/progress.js';
 import { AdamW } from './adamw.js';
 import { ParamAverage } from './average.js';
 import { checkpointPath, listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from './checkpoint.js';
-import { clipGradNorm, firstNonFiniteGrad } from './clip.js';
 import { modelConfigOf, type TrainConfig } from './config.js';
 import type { Batch, TrainData } from './data.js';
 import { MetricsLog } from './metrics.js';
 import { batchAt, isAnnealing, lrAt, lrScheduleOf, type BatchShape } from './schedule.js';
+import { optimizerStep, type NonFinite } from './step.js';
 
 export interface TrainOptions {
   /** Continue from the newest checkpoint in cfg.out (else cfg.out must hold no checkpoints). */
@@ -95,18 +95,18 @@ export function train(cfg: TrainConfig, data: TrainData, opts: TrainOptions = {}
     // so the accumulated gradient is the gradient of the mean loss over the whole batch.
     const micro = Array.from({ length: shape.accumulation }, () => data.next(shape.microBatch, shape.seqLen, isAnnealing(step, sched)));
     const nTargets = micro.reduce((n, b) => n + countTargets(b.targets), 0);
-    params.zeroGrad();
-    let loss = 0;
-    for (const b of micro) {
-      loss += T.tidy(() => {
-        const l = T.scale(T.sum(model.tokenLosses(b.tokens, b.targets, b.B, b.T, layout(b))), 1 / nTargets);
-        T.backward(l);
-        return l.item();
-      });
-    }
-    const gradNorm = clipGradNorm(params.grad, cfg.optim.gradClip);
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw nonFinite(cfg, step + 1, loss, gradNorm, firstNonFiniteGrad(params));
-    opt.update(lr);
+    const forwardBackward = (): number => {
+      let sum = 0;
+      for (const b of micro) {
+        sum += T.tidy(() => {
+          const l = T.scale(T.sum(model.tokenLosses(b.tokens, b.targets, b.B, b.T, layout(b))), 1 / nTargets);
+          T.backward(l);
+          return l.item();
+        });
+      }
+      return sum;
+    };
+    const { loss, gradNorm } = optimizerStep(params, opt, lr, cfg.optim.gradClip, forwardBackward, (f) => nonFinite(cfg, step + 1, f));
     step++;
     tokens += shape.batchSize * shape.seqLen;
     const tokPerSec = (shape.batchSize * shape.seqLen) / ((performance.now() - t0) / 1000);
@@ -174,9 +174,9 @@ function countTargets(targets: Int32Array): number {
   return n;
 }
 
-function nonFinite(cfg: TrainConfig, step: number, loss: number, gradNorm: number, param: string | null): NonFiniteError {
-  const what = !Number.isFinite(loss) ? `the loss is ${loss}` : `the gradient norm is ${gradNorm}`;
-  const where = param ? ` (first non-finite gradient: ${param})` : '';
+function nonFinite(cfg: TrainConfig, step: number, f: NonFinite): NonFiniteError {
+  const what = !Number.isFinite(f.loss) ? `the loss is ${f.loss}` : `the gradient norm is ${f.gradNorm}`;
+  const where = f.param ? ` (first non-finite gradient: ${f.param})` : '';
   const good = listCheckpoints(cfg.out).at(-1);
   const keep = good ? `the last good checkpoint is ${good.path} (step ${good.step})` : 'no checkpoint was written yet';
   return new NonFiniteError(`step ${step}: ${what}${where}; stopped before the optimizer update, ${keep}. Lower optim.lr or raise schedule.warmupSteps, then resume with --resume.`);

@@ -3,16 +3,16 @@
 // NaN/Inf stop, AdamW with decay groups, metrics.jsonl + SVG plots, a progress bar — with the forward/backward
 // pass handed in, so a stage only says how a step computes its loss (torchtune: recipes are thin over components).
 //
-// Per step: zero the gradients → `hooks.step(step)` runs forward/backward and leaves the gradient of the step's
+// Per step (step.ts `optimizerStep`): zero the gradients → `hooks.step(step)` runs forward/backward and leaves the gradient of the step's
 // loss in params.grad (the stage normalises it) → clip → check → AdamW at lrAt(step) → log; every evalEvery
 // steps and after the last, `hooks.evaluate` (no gradients) gives a held-out loss.
 import type { ParameterSet } from '../tensor/index.js';
 import { NonFiniteError } from '../util/errors.js';
 import { Progress } from '../util/progress.js';
 import { AdamW, type AdamWConfig } from './adamw.js';
-import { clipGradNorm, firstNonFiniteGrad } from './clip.js';
 import { MetricsLog } from './metrics.js';
 import { lrAt, type LrSchedule } from './schedule.js';
+import { optimizerStep } from './step.js';
 
 export interface StepLoopConfig {
   schedule: LrSchedule;
@@ -52,14 +52,9 @@ export function runSteps(params: ParameterSet, cfg: StepLoopConfig, hooks: StepH
   for (let step = 0; step < steps; step++) {
     const lr = lrAt(step, cfg.schedule);
     const t0 = performance.now();
-    params.zeroGrad();
-    const r = hooks.step(step);
-    const gradNorm = clipGradNorm(params.grad, cfg.optim.gradClip);
-    if (!Number.isFinite(r.loss) || !Number.isFinite(gradNorm)) {
-      const where = firstNonFiniteGrad(params);
-      throw new NonFiniteError(`${io.label} step ${step + 1}: loss ${r.loss}, gradient norm ${gradNorm}${where ? ` (first non-finite gradient: ${where})` : ''}; stopped before the update. Lower the learning rate.`);
-    }
-    opt.update(lr);
+    let r: ReturnType<StepHooks['step']> = { loss: NaN, tokens: 0 };
+    const { gradNorm } = optimizerStep(params, opt, lr, cfg.optim.gradClip, () => (r = hooks.step(step)).loss, (f) =>
+      new NonFiniteError(`${io.label} step ${step + 1}: loss ${f.loss}, gradient norm ${f.gradNorm}${f.param ? ` (first non-finite gradient: ${f.param})` : ''}; stopped before the update. Lower the learning rate.`));
     losses.push(r.loss);
     tokens += r.tokens;
     const done = step + 1;
