@@ -12,7 +12,7 @@
 // the dims say ((batch−1)·stride + rows·cols elements); c must not overlap a or b. Anything else throws a
 // RangeError before any element is read or written. Batches run in order (so a C stride of 0 sums the batch
 // when accumulating). The work is split over the thread pool (addon.setThreads); the result is bit-identical
-// for any thread count. Products with M ≤ 8 and transB (decode: y = x·Wᵀ) take a GEMV path that streams W
+// for any thread count. Products with M ≤ 64 and transB (decode: y = x·Wᵀ) take a GEMV path that streams W
 // once; its rounding differs from the GEMM path's (both are within the tolerance of the f32 reference).
 //
 // Opt-in bf16 (not the default: it changes numerics, relative error ~2e-3 against ~1e-6): dims.precision = 'bf16'
