@@ -2,7 +2,8 @@
 // node-llama-cpp ships as a git bundle (docs: ../shared/peers.md), into bench/peers/llama.cpp/ (git-ignored).
 // AMX is left off: a native AMX build crashed on Q8_0 on one VM (peers.md).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface LlamaBenchResult {
@@ -54,4 +55,34 @@ export function runLlamaBench(bin: string, model: string, o: { threads: number; 
   const tg = rows.find((x) => x.n_prompt === 0 && x.n_gen === o.genTokens);
   const build = rows[0] ? `${rows[0].build_commit ?? '?'} (build ${rows[0].build_number ?? '?'})` : '?';
   return { prefill: pp ? { mean: pp.avg_ts, sd: pp.stddev_ts } : null, decode: tg ? { mean: tg.avg_ts, sd: tg.stddev_ts } : null, build };
+}
+
+/**
+ * The same measurement in CPU time, for a machine busy with other work: llama-bench times by the wall clock, so
+ * each test runs twice, with 1 and with 1 + reps repetitions, in separate processes under /usr/bin/time; the
+ * difference in user + system time is the CPU time of `reps` repetitions (model loading and warm-up cancel).
+ * One thread, so CPU time is the time the work itself took.
+ */
+export function runLlamaBenchCpu(bin: string, model: string, o: { promptTokens: number; genTokens: number; reps: number }): LlamaBenchResult | { reason: string } {
+  const cpuOf = (p: number, n: number, reps: number): number | string => {
+    const out = join(tmpdir(), `llamats-llama-bench-time-${process.pid}.txt`);
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', out, bin, '-m', model, '-t', '1', '-p', String(p), '-n', String(n), '-r', String(reps), '-o', 'json'], {
+      encoding: 'utf8', maxBuffer: 16 << 20, timeout: 30 * 60_000,
+    });
+    if (r.status !== 0) return `llama-bench exited ${r.status ?? r.signal}: ${(r.stderr ?? r.error?.message ?? '').trim().slice(-300)}`;
+    const [user, sys] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    return user! + sys!;
+  };
+  const rate = (p: number, n: number, tokens: number): { mean: number; sd: number } | string => {
+    const one = cpuOf(p, n, 1);
+    if (typeof one === 'string') return one;
+    const many = cpuOf(p, n, 1 + o.reps);
+    if (typeof many === 'string') return many;
+    return { mean: (tokens * o.reps) / (many - one), sd: NaN };
+  };
+  const pp = rate(o.promptTokens, 0, o.promptTokens);
+  if (typeof pp === 'string') return { reason: pp };
+  const tg = rate(0, o.genTokens, o.genTokens);
+  if (typeof tg === 'string') return { reason: tg };
+  return { prefill: pp, decode: tg, build: 'CPU time by /usr/bin/time differencing' };
 }

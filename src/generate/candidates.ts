@@ -20,6 +20,7 @@ export class Candidates {
   private readonly order: Int32Array;
   private readonly order2: Int32Array;
   private readonly counts = new Uint32Array(RADIX);
+  private readonly mass = new Float64Array(RADIX);
   private readonly tmpIds: Int32Array;
   private readonly tmpLogits: Float32Array;
   private readonly tmpProbs: Float64Array;
@@ -101,31 +102,87 @@ export class Candidates {
    */
   sortDescending(): void {
     if (this.sorted) return;
-    const n = this.n;
+    this.sortRange(0, this.n);
+    this.sorted = true;
+  }
+
+  /** Sorts entries [start, start + count) as sortDescending does. */
+  private sortRange(start: number, count: number): void {
     const keys = this.keys;
-    for (let i = 0; i < n; i++) keys[i] = descendingKey(this.bits[i]!);
+    for (let i = 0; i < count; i++) keys[i] = descendingKey(this.bits[start + i]!);
     let src = this.order;
     let dst = this.order2;
-    for (let i = 0; i < n; i++) src[i] = i;
+    for (let i = 0; i < count; i++) src[i] = i;
     const counts = this.counts;
     for (let shift = 0; shift < 32; shift += 11) {
       counts.fill(0);
-      for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & (RADIX - 1)]!++;
-      if (counts[(keys[0]! >>> shift) & (RADIX - 1)] === n) continue; // one digit value: the pass changes nothing
+      for (let i = 0; i < count; i++) counts[(keys[i]! >>> shift) & (RADIX - 1)]!++;
+      if (counts[(keys[0]! >>> shift) & (RADIX - 1)] === count) continue; // one digit value: the pass changes nothing
       let sum = 0;
       for (let b = 0; b < RADIX; b++) {
         const c = counts[b]!;
         counts[b] = sum;
         sum += c;
       }
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < count; i++) {
         const j = src[i]!;
         dst[counts[(keys[j]! >>> shift) & (RADIX - 1)]!++] = j;
       }
       [src, dst] = [dst, src];
     }
-    this.permute(src);
-    this.sorted = true;
+    this.permute(src, start, count);
+  }
+
+  /**
+   * Meta's nucleus rule (top-p.ts) over unsorted entries with valid probabilities, without sorting them all: a
+   * histogram of probability mass over the top 11 key bits finds the bucket where the cumulative mass crosses p;
+   * buckets above it are kept whole, buckets below dropped, and only the crossing bucket is sorted and walked.
+   * Keeps exactly the tokens a full sort would. The kept entries are not left in sorted order.
+   */
+  nucleus(p: number): void {
+    const n = this.n;
+    const counts = this.counts;
+    const mass = this.mass;
+    counts.fill(0);
+    mass.fill(0);
+    for (let i = 0; i < n; i++) {
+      const b = descendingKey(this.bits[i]!) >>> 21;
+      counts[b]!++;
+      mass[b] = mass[b]! + this.probs[i]!;
+    }
+    let before = 0;
+    let cross = 0;
+    for (; cross < RADIX; cross++) {
+      if (before + mass[cross]! > p) break;
+      before += mass[cross]!;
+    }
+    if (cross === RADIX) return; // the whole mass is within p: every token stays
+    // Buckets above the crossing one to the front (id order kept), the crossing bucket after them.
+    let m = 0;
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      const b = descendingKey(this.bits[i]!) >>> 21;
+      if (b < cross) {
+        this.ids[m] = this.ids[i]!;
+        this.logits[m] = this.logits[i]!;
+        this.probs[m] = this.probs[i]!;
+        m++;
+      } else if (b === cross) {
+        this.tmpIds[q] = this.ids[i]!;
+        this.tmpLogits[q] = this.logits[i]!;
+        this.tmpProbs[q] = this.probs[i]!;
+        q++;
+      }
+    }
+    this.ids.set(this.tmpIds.subarray(0, q), m);
+    this.logits.set(this.tmpLogits.subarray(0, q), m);
+    this.probs.set(this.tmpProbs.subarray(0, q), m);
+    this.sortRange(m, q);
+    let k = m;
+    while (k < m + q && before <= p) before += this.probs[k++]!;
+    this.n = k;
+    this.sorted = m === 0;
+    this.probsValid = false;
   }
 
   /**
@@ -161,18 +218,17 @@ export class Candidates {
     this.truncate(k);
   }
 
-  /** Reorders entries [0, n) so that entry j becomes old entry order[j]. */
-  private permute(order: Int32Array): void {
-    const n = this.n;
-    for (let j = 0; j < n; j++) {
-      const i = order[j]!;
+  /** Reorders entries [start, start + count) so that entry start + j becomes old entry start + order[j]. */
+  private permute(order: Int32Array, start = 0, count = this.n): void {
+    for (let j = 0; j < count; j++) {
+      const i = start + order[j]!;
       this.tmpIds[j] = this.ids[i]!;
       this.tmpLogits[j] = this.logits[i]!;
       this.tmpProbs[j] = this.probs[i]!;
     }
-    this.ids.set(this.tmpIds.subarray(0, n));
-    this.logits.set(this.tmpLogits.subarray(0, n));
-    this.probs.set(this.tmpProbs.subarray(0, n));
+    this.ids.set(this.tmpIds.subarray(0, count), start);
+    this.logits.set(this.tmpLogits.subarray(0, count), start);
+    this.probs.set(this.tmpProbs.subarray(0, count), start);
   }
 
   /** Keeps the first k entries (callers sort first). Probabilities, if valid, are no longer normalised. */
