@@ -74,11 +74,13 @@ test('temperature applies before top-p (Meta: softmax(logits / T), then sample_t
   assertDist(dist({ topP: 0.5, temperature: 2 }, logitsOf(p)), { 0: s[0]! / (s[0]! + s[1]!), 1: s[1]! / (s[0]! + s[1]!) });
 });
 
-test('top-p with the llama2.c pruning bound equals a brute-force full sort on random distributions', () => {
+test('top-p without a full sort keeps exactly what a brute-force full sort keeps', () => {
   const rng = new Rng(5);
-  for (let trial = 0; trial < 200; trial++) {
-    const V = 1 + rng.int(300);
-    const sharp = rng.uniform() * 6;
+  for (let trial = 0; trial < 206; trial++) {
+    // Mostly small vocabularies of any sharpness; the last six are 20K-token, nearly flat ones (random-init
+    // models), where most tokens share a histogram bucket and the crossing bucket is large.
+    const V = trial < 200 ? 1 + rng.int(300) : 20000;
+    const sharp = trial < 200 ? rng.uniform() * 6 : 0.05 + 0.1 * (trial - 200);
     const logits = Float32Array.from({ length: V }, () => rng.normal() * sharp);
     const p = [0.1, 0.5, 0.9, 0.99, 0.999][trial % 5]!;
     // Reference: softmax, stable sort by prob desc then id, Meta's mask, renormalise.
