@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonl } from '../util/fs.js';
+import { readJsonl, writeJsonl } from '../util/fs.js';
+import { ConfigError } from '../util/errors.js';
 import { log } from '../util/progress.js';
 import { rngFor } from './world/seeded.js';
 import { DEFAULT_ANNOTATOR } from './world/index.js';
@@ -26,7 +27,9 @@ export const DpoRunSchema = z.strictObject({
   /** Optional: the RM picks which two samples the annotator sees and scores the evaluation answers. */
   rewardModels: RewardModelsSchema.nullable().default(null),
   data: z.strictObject({
-    source: z.enum(['on-policy', 'world']).default('on-policy'),
+    /** 'file': pairs.jsonl of an earlier run (prompt / chosen / rejected), e.g. to sweep hyper-parameters on one set. */
+    source: z.enum(['on-policy', 'world', 'file']).default('on-policy'),
+    file: z.string().min(1).optional(),
     /** Training prompts (stream "dpo"); each gives at most one pair (two with edited responses). */
     prompts: z.number().int().min(1).default(600),
     systemRate: z.number().min(0).max(1).default(0.1),
@@ -62,6 +65,10 @@ export function runDpo(cfg: DpoRunConfig, opts: { quiet?: boolean } = {}): DpoRu
     pairs = r.pairs;
     report = r.report;
     log(`dpo: ${r.report.kept} on-policy pairs kept of ${r.report.annotated} annotated (${r.report.noPair} prompts without two distinct answers), ${r.report.edited} edited; annotator agrees with the judge on ${(100 * r.report.agreement).toFixed(1)}%`);
+  } else if (cfg.data.source === 'file') {
+    if (!cfg.data.file) throw new ConfigError('dpo config', 'data.file', 'a pairs.jsonl path (data.source is "file")', 'nothing');
+    pairs = readJsonl<TextPair>(cfg.data.file);
+    log(`dpo: ${pairs.length} pairs from ${cfg.data.file}`);
   } else {
     pairs = world.preferencePairs(prompts, rngFor(world.config.seed, 'dpo|world'), DEFAULT_ANNOTATOR)
       .filter((r) => cfg.data.sampling.keep.includes(r.rating))

@@ -21,6 +21,12 @@ export const PreferenceSamplingSchema = z.strictObject({
   sampling: samplingSchema({ temperature: 1.0, topP: 1.0, maxTokens: 64 }),
   /** Ratings kept (Llama 3 §4.2.1 / §4.1.2: "significantly better" and "better"). */
   keep: z.array(z.enum(['significantly_better', 'better', 'slightly_better', 'negligibly_better'])).min(1).default(['significantly_better', 'better']),
+  /**
+   * Which samples the annotators compare: 'rm-extremes' = the RM's top and bottom (one pair per prompt; needs a
+   * scorer, else the first two distinct samples), 'disjoint' = consecutive disjoint pairs of distinct samples
+   * (n = 8 → up to 4 annotations per prompt: more labels per sampled prompt, none chosen by the RM).
+   */
+  pairing: z.enum(['rm-extremes', 'disjoint']).default('rm-extremes'),
   /** Add the annotator's edited response (the gold) as a pair over the chosen one. */
   edited: z.boolean().default(false),
   seed: z.number().int().min(0).default(1),
@@ -59,26 +65,34 @@ export function samplePreferencePairs(cfg: PreferenceSamplingConfig, model: Llam
     const prompt = prompts[i]!;
     const texts = d ? [...new Set(d.samples.map((s) => s.text.trim()))] : [];
     if (texts.length < 2) { noPair++; return; }
-    let [a, b] = [texts[0]!, texts[1]!];
-    if (opts.scorer) {
-      const r = scoreResponses(opts.scorer, texts.map((response) => ({ prompt, response }))).combined;
-      let hi = 0;
-      let lo = 0;
-      for (let j = 1; j < texts.length; j++) {
-        if (r[j]! > r[hi]!) hi = j;
-        if (r[j]! < r[lo]!) lo = j;
+    const candidates: [string, string][] = [];
+    if (cfg.pairing === 'disjoint') {
+      for (let j = 0; j + 1 < texts.length; j += 2) candidates.push([texts[j]!, texts[j + 1]!]);
+    } else {
+      let [a, b] = [texts[0]!, texts[1]!];
+      if (opts.scorer) {
+        const r = scoreResponses(opts.scorer, texts.map((response) => ({ prompt, response }))).combined;
+        let hi = 0;
+        let lo = 0;
+        for (let j = 1; j < texts.length; j++) {
+          if (r[j]! > r[hi]!) hi = j;
+          if (r[j]! < r[lo]!) lo = j;
+        }
+        if (hi !== lo) [a, b] = rng.uniform() < 0.5 ? [texts[hi]!, texts[lo]!] : [texts[lo]!, texts[hi]!];
       }
-      if (hi !== lo) [a, b] = rng.uniform() < 0.5 ? [texts[hi]!, texts[lo]!] : [texts[lo]!, texts[hi]!];
+      candidates.push([a, b]);
     }
-    const ann = annotate(prompt, a, b, rng, opts.annotator ?? DEFAULT_ANNOTATOR, opts.kind ?? 'helpfulness');
-    if (!ann) return;
-    annotated++;
-    byRating[ann.rating]++;
-    if (!cfg.keep.includes(ann.rating)) return;
-    pairs.push({ promptId: prompt.id, prompt: prompt.messages, chosen: ann.chosen, rejected: ann.rejected, rating: ann.rating, scores: ann.scores, agreesWithJudge: ann.agreesWithJudge, source: 'sampled' });
-    if (cfg.edited && ann.edited !== undefined) {
-      edited++;
-      pairs.push({ promptId: prompt.id, prompt: prompt.messages, chosen: ann.edited, rejected: ann.chosen, rating: 'better', scores: { chosen: 1, rejected: ann.scores.chosen }, agreesWithJudge: true, source: 'edited' });
+    for (const [a, b] of candidates) {
+      const ann = annotate(prompt, a, b, rng, opts.annotator ?? DEFAULT_ANNOTATOR, opts.kind ?? 'helpfulness');
+      if (!ann) continue;
+      annotated++;
+      byRating[ann.rating]++;
+      if (!cfg.keep.includes(ann.rating)) continue;
+      pairs.push({ promptId: prompt.id, prompt: prompt.messages, chosen: ann.chosen, rejected: ann.rejected, rating: ann.rating, scores: ann.scores, agreesWithJudge: ann.agreesWithJudge, source: 'sampled' });
+      if (cfg.edited && ann.edited !== undefined) {
+        edited++;
+        pairs.push({ promptId: prompt.id, prompt: prompt.messages, chosen: ann.edited, rejected: ann.chosen, rating: 'better', scores: { chosen: 1, rejected: ann.scores.chosen }, agreesWithJudge: true, source: 'edited' });
+      }
     }
   });
   const sampled = pairs.filter((p) => p.source === 'sampled');

@@ -36,6 +36,9 @@ test('preference pairs from the policy: only kept ratings, distinct responses, e
   const strict = samplePreferencePairs({ ...cfg, keep: ['significantly_better'], edited: false }, model, tok, prompts, new Rng(5), { scorer: worldJudgeScorer() });
   assert.ok(strict.pairs.every((p) => p.rating === 'significantly_better'));
   assert.equal(strict.report.annotated, report.annotated);
+  // Disjoint pairing: up to n/2 annotations per prompt, none picked by the RM.
+  const disjoint = samplePreferencePairs({ ...cfg, n: 4, pairing: 'disjoint', edited: false }, model, tok, prompts, new Rng(5));
+  assert.ok(disjoint.report.annotated <= 2 * prompts.length && disjoint.report.annotated > report.annotated, `${disjoint.report.annotated} annotations`);
 });
 
 test('Llama 2 rounds: RS rounds pool earlier best samples from poolFrom on, then PPO on top; every round is compared with the start', () => {
