@@ -4,6 +4,7 @@
 // × one activation row per call (this tier favours simplicity; the AVX-512 tier tiles rows).
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/quant/act_ref.h"
@@ -175,9 +176,12 @@ void qgemm(const QGemmArgs& a, int64_t n0, int64_t n1) {
     case kBF16: dot = dot_bf16; break;
     default: return;
   }
-  for (int64_t n = n0; n < n1; n++) {
-    const uint8_t* wrow = a.w + n * a.row_bytes;
-    for (int64_t m = 0; m < a.M; m++) a.out[m * a.N + n] = dot(wrow, a.act + m * a.act_bytes, a.K);
+  // A chunk of weight rows that fits in L2 meets every activation row (which stays in L1) before the next chunk.
+  const int64_t nb = std::max<int64_t>(1, (256 * 1024) / std::max<int64_t>(a.row_bytes, 1));
+  for (int64_t c0 = n0; c0 < n1; c0 += nb) {
+    const int64_t c1 = std::min(n1, c0 + nb);
+    for (int64_t m = 0; m < a.M; m++)
+      for (int64_t n = c0; n < c1; n++) a.out[m * a.N + n] = dot(a.w + n * a.row_bytes, a.act + m * a.act_bytes, a.K);
   }
 }
 

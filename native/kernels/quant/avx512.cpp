@@ -108,53 +108,78 @@ void quantize_bf16(const float* x, int64_t K, uint8_t* dst) {
 
 // ---- dot products: one weight row × R activation rows → res[0..R) ----------------------------------------
 
-/** The 32 signed weights of block b (Q4_0: nibble − 8, values j and j+16 in byte j). */
+/**
+ * The signed weights of blocks b and b+1 of a row (Q4_0: nibble − 8; byte j holds values j and j+16), block b in
+ * the low 256 bits; with `both` false only block b, the high half zero.
+ */
 template <int TYPE>
-inline __m256i load_w32(const uint8_t* wrow, int64_t b) {
-  if (TYPE == kQ8_0) return _mm256_loadu_si256((const __m256i*)(reinterpret_cast<const BlockQ8_0*>(wrow) + b)->qs);
-  const __m128i a = _mm_loadu_si128((const __m128i*)(reinterpret_cast<const BlockQ4_0*>(wrow) + b)->qs);
-  const __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(a, 4), a), _mm256_set1_epi8(0x0F));
-  return _mm256_sub_epi8(q, _mm256_set1_epi8(8));
+inline __m512i load_w64(const uint8_t* wrow, int64_t b, bool both) {
+  if (TYPE == kQ8_0) {
+    const BlockQ8_0* x = reinterpret_cast<const BlockQ8_0*>(wrow) + b;
+    const __m256i lo = _mm256_loadu_si256((const __m256i*)x[0].qs);
+    return both ? _mm512_inserti64x4(_mm512_castsi256_si512(lo), _mm256_loadu_si256((const __m256i*)x[1].qs), 1) : _mm512_zextsi256_si512(lo);
+  } else {
+    const BlockQ4_0* x = reinterpret_cast<const BlockQ4_0*>(wrow) + b;
+    const __m128i a = _mm_loadu_si128((const __m128i*)x[0].qs);
+    const __m128i c = both ? _mm_loadu_si128((const __m128i*)x[1].qs) : _mm_setzero_si128();
+    // [a | c] → nibbles [lo a | lo c | hi a | hi c] → 128-bit lanes reordered to [lo a, hi a, lo c, hi c].
+    const __m256i ac = _mm256_set_m128i(c, a);
+    const __m512i q = _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(ac), _mm256_srli_epi16(ac, 4), 1), _mm512_set1_epi8(0x0F));
+    const __m512i w = _mm512_sub_epi8(_mm512_shuffle_i64x2(q, q, _MM_SHUFFLE(3, 1, 2, 0)), _mm512_set1_epi8(8));
+    return both ? w : _mm512_zextsi256_si512(_mm512_castsi512_si256(w));
+  }
 }
 
-// One 32-block per 256-bit VNNI step (as llama.cpp's x86 vec_dot_q8_0_q8_0): on this CPU 512-bit integer ops
-// run on two ports against three for 256-bit ones, and a 512-bit pair of 34-byte blocks costs shuffles.
-// Two accumulators per row (even and odd blocks) hide the FMA latency.
-template <int TYPE, int R>
-void dot_q32(const uint8_t* wrow, const uint8_t* const* act, int64_t K, float* res) {
+/** Lanes [0 ×8 | 1 ×8]: spreads two scales over the two 256-bit halves (one block each). */
+inline __m512i pair_index() { return _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0); }
+/** [f16 at p0 ×8 | f16 at p1 ×8] as floats. */
+inline __m512 pair_f16(__m512i idx, const uint8_t* p0, const uint8_t* p1) {
+  const __m128i h = _mm_insert_epi16(_mm_cvtsi32_si128(u16(p0)), u16(p1), 1);
+  return _mm512_permutexvar_ps(idx, _mm512_castps128_ps512(_mm_cvtph_ps(h)));
+}
+/** [p[0] ×8 | p[1] ×8] */
+inline __m512 pair_f32(__m512i idx, const float* p) {
+  return _mm512_permutexvar_ps(idx, _mm512_castps128_ps512(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p)))));
+}
+
+/**
+ * Q8_0 / Q4_0 weights: NR weight rows × MR activation rows, two 32-blocks per 512-bit step. vpdpbusd multiplies
+ * unsigned by signed bytes, so the activations enter as x + 128 (1…255) and the accumulator starts at −128·Σw
+ * (per 4-byte group, computed once per weight block for all MR rows): exact integer sums without a per-pair sign
+ * step. Each (weight row, activation row) pair then does dpbusd, cvt, one scale multiply and one FMA per two
+ * blocks; its operation sequence is the same for every tile shape, so results do not depend on NR, MR or M.
+ */
+template <int TYPE, int NR, int MR>
+void tile_q32(const uint8_t* const* wrow, const uint8_t* const* act, int64_t K, float* res /* [NR][MR] */) {
   constexpr int64_t BB = TYPE == kQ8_0 ? (int64_t)sizeof(BlockQ8_0) : (int64_t)sizeof(BlockQ4_0);
   const int64_t nb = K / 32;
-  __m256 acc[2][R];
-  const int8_t* qy[R];
-  const float* dy[R];
-  for (int r = 0; r < R; r++) {
-    acc[0][r] = acc[1][r] = _mm256_setzero_ps();
-    qy[r] = reinterpret_cast<const int8_t*>(act[r]);
-    dy[r] = reinterpret_cast<const float*>(act[r] + K);
-  }
-  const __m256i zero = _mm256_setzero_si256();
-  auto step = [&](int64_t b, __m256* a) {
-    const __m256i w = load_w32<TYPE>(wrow, b);
-    const __m256i aw = _mm256_sign_epi8(w, w);
-    const float dw = h2f(wrow + b * BB);
-    for (int r = 0; r < R; r++) {
-      const __m256i y = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i*)(qy[r] + 32 * b)), w);
-      const __m256i s = _mm256_dpbusd_epi32(zero, aw, y);
-      a[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(dw * dy[r][b]), a[r]);
+  __m512 acc[NR][MR];
+  for (int n = 0; n < NR; n++)
+    for (int m = 0; m < MR; m++) acc[n][m] = _mm512_setzero_ps();
+  const __m512i c128 = _mm512_set1_epi8((char)0x80), zero = _mm512_setzero_si512(), idx = pair_index();
+  for (int64_t b = 0; b < nb; b += 2) {
+    const bool both = b + 1 < nb;
+    const __mmask64 ld = both ? ~(__mmask64)0 : (__mmask64)0xFFFFFFFFull;
+    __m512i w[NR], nc[NR];
+    __m512 dw[NR];
+    for (int n = 0; n < NR; n++) {
+      w[n] = load_w64<TYPE>(wrow[n], b, both);
+      nc[n] = _mm512_sub_epi32(zero, _mm512_dpbusd_epi32(zero, c128, w[n]));
+      // A last odd block reads its own scale twice; the upper half's weights are zero, so it adds nothing.
+      dw[n] = pair_f16(idx, wrow[n] + b * BB, wrow[n] + (both ? b + 1 : b) * BB);
     }
-  };
-  int64_t b = 0;
-  for (; b + 2 <= nb; b += 2) {
-    step(b, acc[0]);
-    step(b + 1, acc[1]);
+    for (int m = 0; m < MR; m++) {
+      const float* dy = reinterpret_cast<const float*>(act[m] + K);
+      const __m512i yu = _mm512_xor_si512(_mm512_maskz_loadu_epi8(ld, act[m] + 32 * b), c128);
+      const __m512 dyv = both ? pair_f32(idx, dy + b) : _mm512_set1_ps(dy[b]);
+      for (int n = 0; n < NR; n++) {
+        const __m512i s = _mm512_dpbusd_epi32(nc[n], yu, w[n]);
+        acc[n][m] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(dw[n], dyv), acc[n][m]);
+      }
+    }
   }
-  if (b < nb) step(b, acc[0]);
-  for (int r = 0; r < R; r++) {
-    const __m256 a = _mm256_add_ps(acc[0][r], acc[1][r]);
-    __m128 v = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    v = _mm_add_ps(v, _mm_movehl_ps(v, v));
-    res[r] = _mm_cvtss_f32(_mm_add_ss(v, _mm_movehdup_ps(v)));
-  }
+  for (int n = 0; n < NR; n++)
+    for (int m = 0; m < MR; m++) res[n * MR + m] = _mm512_reduce_add_ps(acc[n][m]);
 }
 
 template <int R>
@@ -257,66 +282,83 @@ void dot_q6_K(const uint8_t* wrow, const uint8_t* const* act, int64_t K, float* 
   for (int r = 0; r < R; r++) res[r] = _mm512_reduce_add_ps(acc[r]);
 }
 
-template <int R>
-void dot_f16(const uint8_t* wrow, const uint8_t* const* act, int64_t K, float* res) {
-  __m512 a0[R], a1[R];
-  const float* x[R];
-  for (int r = 0; r < R; r++) {
-    a0[r] = a1[r] = _mm512_setzero_ps();
-    x[r] = reinterpret_cast<const float*>(act[r]);
-  }
-  const uint16_t* w = reinterpret_cast<const uint16_t*>(wrow);
-  int64_t i = 0;
-  for (; i + 32 <= K; i += 32) {
-    const __m512 w0 = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i*)(w + i)));
-    const __m512 w1 = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i*)(w + i + 16)));
-    for (int r = 0; r < R; r++) {
-      a0[r] = _mm512_fmadd_ps(_mm512_loadu_ps(x[r] + i), w0, a0[r]);
-      a1[r] = _mm512_fmadd_ps(_mm512_loadu_ps(x[r] + i + 16), w1, a1[r]);
+/**
+ * F16 and BF16 weights: NR weight rows × MR activation rows, one accumulator per pair over 16 (F16: vcvtph2ps
+ * + FMA with float32 x) or 32 (BF16: vdpbf16ps with bf16 x) values per step; each weight vector is converted
+ * or loaded once for the MR rows and each activation vector once for the NR rows. The K tail uses masked loads.
+ * Per pair the sequence of operations depends on K only.
+ */
+template <int TYPE, int NR, int MR>
+void tile_f16(const uint8_t* const* wrow, const uint8_t* const* act, int64_t K, float* res /* [NR][MR] */) {
+  constexpr int S = TYPE == kF16 ? 16 : 32;  // values per step
+  __m512 acc[NR][MR];
+  for (int n = 0; n < NR; n++)
+    for (int m = 0; m < MR; m++) acc[n][m] = _mm512_setzero_ps();
+  for (int64_t i = 0; i < K; i += S) {
+    const int64_t left = K - i;
+    __m512 w[NR];
+    if (TYPE == kF16) {
+      const __mmask16 k = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+      for (int n = 0; n < NR; n++) w[n] = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(k, reinterpret_cast<const uint16_t*>(wrow[n]) + i));
+      for (int m = 0; m < MR; m++) {
+        const __m512 x = _mm512_maskz_loadu_ps(k, reinterpret_cast<const float*>(act[m]) + i);
+        for (int n = 0; n < NR; n++) acc[n][m] = _mm512_fmadd_ps(x, w[n], acc[n][m]);
+      }
+    } else {
+      const __mmask32 k = left >= 32 ? 0xFFFFFFFFu : (__mmask32)((1u << left) - 1);
+      for (int n = 0; n < NR; n++) w[n] = (__m512)_mm512_maskz_loadu_epi16(k, reinterpret_cast<const uint16_t*>(wrow[n]) + i);
+      for (int m = 0; m < MR; m++) {
+        const __m512bh x = (__m512bh)_mm512_maskz_loadu_epi16(k, reinterpret_cast<const uint16_t*>(act[m]) + i);
+        for (int n = 0; n < NR; n++) acc[n][m] = _mm512_dpbf16_ps(acc[n][m], x, (__m512bh)w[n]);
+      }
     }
   }
-  for (; i < K; i += 16) {
-    const __mmask16 m = (__mmask16)((K - i) >= 16 ? 0xFFFF : (1u << (K - i)) - 1);
-    const __m512 w0 = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, w + i));
-    for (int r = 0; r < R; r++) a0[r] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x[r] + i), w0, a0[r]);
-  }
-  for (int r = 0; r < R; r++) res[r] = _mm512_reduce_add_ps(_mm512_add_ps(a0[r], a1[r]));
-}
-
-template <int R>
-void dot_bf16(const uint8_t* wrow, const uint8_t* const* act, int64_t K, float* res) {
-  __m512 a0[R], a1[R];
-  for (int r = 0; r < R; r++) a0[r] = a1[r] = _mm512_setzero_ps();
-  const uint16_t* w = reinterpret_cast<const uint16_t*>(wrow);
-  int64_t i = 0;
-  for (; i + 64 <= K; i += 64) {
-    const __m512bh w0 = (__m512bh)_mm512_loadu_si512(w + i), w1 = (__m512bh)_mm512_loadu_si512(w + i + 32);
-    for (int r = 0; r < R; r++) {
-      const uint16_t* x = reinterpret_cast<const uint16_t*>(act[r]);
-      a0[r] = _mm512_dpbf16_ps(a0[r], (__m512bh)_mm512_loadu_si512(x + i), w0);
-      a1[r] = _mm512_dpbf16_ps(a1[r], (__m512bh)_mm512_loadu_si512(x + i + 32), w1);
-    }
-  }
-  for (; i < K; i += 32) {
-    const __mmask32 m = (K - i) >= 32 ? 0xFFFFFFFFu : (__mmask32)((1u << (K - i)) - 1);
-    const __m512bh w0 = (__m512bh)_mm512_maskz_loadu_epi16(m, w + i);
-    for (int r = 0; r < R; r++) {
-      const uint16_t* x = reinterpret_cast<const uint16_t*>(act[r]);
-      a0[r] = _mm512_dpbf16_ps(a0[r], (__m512bh)_mm512_maskz_loadu_epi16(m, x + i), w0);
-    }
-  }
-  for (int r = 0; r < R; r++) res[r] = _mm512_reduce_add_ps(_mm512_add_ps(a0[r], a1[r]));
+  for (int n = 0; n < NR; n++)
+    for (int m = 0; m < MR; m++) res[n * MR + m] = _mm512_reduce_add_ps(acc[n][m]);
 }
 
 template <int R>
 void dot_rows(int type, const uint8_t* wrow, const uint8_t* const* act, int64_t K, float* res) {
   switch (type) {
-    case kQ8_0: return dot_q32<kQ8_0, R>(wrow, act, K, res);
-    case kQ4_0: return dot_q32<kQ4_0, R>(wrow, act, K, res);
     case kQ4_K: return dot_q4_K<R>(wrow, act, K, res);
     case kQ6_K: return dot_q6_K<R>(wrow, act, K, res);
-    case kF16: return dot_f16<R>(wrow, act, K, res);
-    case kBF16: return dot_bf16<R>(wrow, act, K, res);
+  }
+}
+
+/** The tile kernel of a type: tile_q32 or tile_f16. */
+template <int TYPE, int NR, int MR>
+inline void tile(const uint8_t* const* w, const uint8_t* const* act, int64_t K, float* res) {
+  if constexpr (TYPE == kQ8_0 || TYPE == kQ4_0) tile_q32<TYPE, NR, MR>(w, act, K, res);
+  else tile_f16<TYPE, NR, MR>(w, act, K, res);
+}
+
+/** Weight rows [c0, c1) × activation rows [m, m+MR): tiles of NR rows, then single rows. */
+template <int TYPE, int MR>
+void tiles(const QGemmArgs& a, const uint8_t* const* act, int64_t m, int64_t c0, int64_t c1) {
+  constexpr int NR = TYPE == kQ8_0 || TYPE == kQ4_0 ? 3 : 4;
+  float res[NR * MR];
+  const uint8_t* w[NR];
+  int64_t n = c0;
+  for (; n + NR <= c1; n += NR) {
+    for (int i = 0; i < NR; i++) w[i] = a.w + (n + i) * a.row_bytes;
+    tile<TYPE, NR, MR>(w, act, a.K, res);
+    for (int i = 0; i < NR; i++)
+      for (int j = 0; j < MR; j++) a.out[(m + j) * a.N + n + i] = res[i * MR + j];
+  }
+  for (; n < c1; n++) {
+    w[0] = a.w + n * a.row_bytes;
+    tile<TYPE, 1, MR>(w, act, a.K, res);
+    for (int j = 0; j < MR; j++) a.out[(m + j) * a.N + n] = res[j];
+  }
+}
+
+template <int TYPE>
+void tiles(const QGemmArgs& a, const uint8_t* const* act, int r, int64_t m, int64_t c0, int64_t c1) {
+  switch (r) {
+    case 4: return tiles<TYPE, 4>(a, act, m, c0, c1);
+    case 3: return tiles<TYPE, 3>(a, act, m, c0, c1);
+    case 2: return tiles<TYPE, 2>(a, act, m, c0, c1);
+    default: return tiles<TYPE, 1>(a, act, m, c0, c1);
   }
 }
 
@@ -332,17 +374,25 @@ void quantize_act(int type, const float* x, int64_t K, uint8_t* dst) {
 }
 
 void qgemm(const QGemmArgs& a, int64_t n0, int64_t n1) {
-  // Blocks of activation rows that stay in L2 (~512 KB) while the weight rows stream past them once per block.
-  const int64_t mb = std::max<int64_t>(4, std::min<int64_t>(a.M, (512 * 1024) / std::max<int64_t>(a.act_bytes, 1)) / 4 * 4);
-  for (int64_t m0 = 0; m0 < a.M; m0 += mb) {
-    const int64_t m1 = std::min(a.M, m0 + mb);
-    for (int64_t n = n0; n < n1; n++) {
-      const uint8_t* wrow = a.w + n * a.row_bytes;
-      for (int64_t m = m0; m < m1; m += 4) {
-        const int r = (int)std::min<int64_t>(4, m1 - m);
-        const uint8_t* act[4];
+  // Cache blocking: a chunk of weight rows that fits in L2 (~256 KB) is reused by every tile of 4 activation
+  // rows, and each tile (4 rows, at most ~20 KB for K = 4096) stays in L1 while the chunk's rows pass it.
+  // Decode (M ≤ 4) is one tile: the weight rows stream straight from memory.
+  const int64_t nb = std::max<int64_t>(1, (256 * 1024) / std::max<int64_t>(a.row_bytes, 1));
+  for (int64_t c0 = n0; c0 < n1; c0 += nb) {
+    const int64_t c1 = std::min(n1, c0 + nb);
+    for (int64_t m = 0; m < a.M; m += 4) {
+      const int r = (int)std::min<int64_t>(4, a.M - m);
+      const uint8_t* act[4];
+      for (int i = 0; i < r; i++) act[i] = a.act + (m + i) * a.act_bytes;
+      switch (a.type) {
+        case kQ8_0: tiles<kQ8_0>(a, act, r, m, c0, c1); continue;
+        case kQ4_0: tiles<kQ4_0>(a, act, r, m, c0, c1); continue;
+        case kF16: tiles<kF16>(a, act, r, m, c0, c1); continue;
+        case kBF16: tiles<kBF16>(a, act, r, m, c0, c1); continue;
+      }
+      for (int64_t n = c0; n < c1; n++) {
+        const uint8_t* wrow = a.w + n * a.row_bytes;
         float res[4];
-        for (int i = 0; i < r; i++) act[i] = a.act + (m + i) * a.act_bytes;
         switch (r) {
           case 4: dot_rows<4>(a.type, wrow, act, a.K, res); break;
           case 3: dot_rows<3>(a.type, wrow, act, a.K, res); break;
