@@ -1,15 +1,18 @@
-// AVX-512 tier (F, BW, VL, VNNI, BF16). Integer dot products:
-//   Q8_0, Q4_0: VNNI vpdpbusd is unsigned×signed, so (as llama.cpp does with maddubs) the weight's sign moves
-//     onto the activation: |w| · (x·sign w), exact for w = −128 too (|−128| = 128 as u8; x ≥ −127).
-//     One 32-block per 256-bit step; its 8 lanes are scaled by d_w·d_x and summed in f32 lanes.
+// AVX-512 tier (F, BW, VL, VNNI, BF16). Integer dot products, exact within each block:
+//   Q8_0, Q4_0: VNNI vpdpbusd is unsigned×signed: the activations enter as x + 128 (1…255) and the accumulator
+//     starts at −128·Σw, computed once per weight block (tile_q32). Two 32-blocks per 512-bit step; the 8 lanes
+//     of a block are scaled by d_w·d_x and summed in f32 lanes.
 //   Q4_K: nibbles are already unsigned: vpmaddubsw (pairs, ≤ 3810) then vpmaddwd with the 6-bit sub-block
 //     scales; mins through the activation 16-sums (bsums), as llama.cpp.
-//   Q6_K: q − 32 with the same sign move, vpmaddubsw then vpmaddwd with the int8 sub-block scales.
+//   Q6_K: q − 32 with the weight's sign moved onto the activation (|w| · x·sign w), vpmaddubsw then vpmaddwd
+//     with the int8 sub-block scales.
 //   All int32 lanes stay below 2^24 within a super-block, so converting them to float is exact.
-// BF16: vdpbf16ps on bf16 activations; F16: vcvtph2ps and f32 FMA.
+// BF16: vdpbf16ps on bf16 activations; F16: vcvtph2ps and f32 FMA (tile_f16).
 //
-// One weight row meets R ≤ 4 activation rows at a time: the weight block is loaded and unpacked once and
-// reused R times (prefill and batched decode); each row's arithmetic is the same for every R.
+// Register tiles of NR weight rows × MR ≤ 4 activation rows (Q8_0/Q4_0, F16, BF16) or one weight row × MR rows
+// (k-quants, whose unpacked super-block is reused MR times); qgemm walks L2-sized chunks of weight rows past
+// L1-resident tiles of 4 activation rows. Each (weight row, activation row) pair's arithmetic is the same for
+// every tile shape, so results do not depend on M, the tiling or the thread split.
 // GCC 12 flags its own _mm512_undefined_* idiom (`__Y = __Y`) inside inlined intrinsics; nothing here is uninitialised.
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
