@@ -47,6 +47,8 @@ export interface DpoRunSummary {
   model: string;
   pairs: { source: DpoRunConfig['data']['source']; total: number; report: PreferenceSamplingReport | null };
   dpo: Omit<DpoResult, 'steps'> & { steps: number; lossFirst: number; lossLast: number };
+  /** Which reward the stage optimised (reward-model folders, or the world-judge oracle ablation). */
+  scorer: string;
   eval: EvalResult;
   seconds: number;
 }
@@ -84,7 +86,7 @@ export function runDpo(cfg: DpoRunConfig, opts: { quiet?: boolean } = {}): DpoRu
   const evalResult = evaluateAgainst(policy, tok, sets, baseline, cfg.eval, cfg.template, scorer);
   const { steps, ...rest } = res;
   const summary: DpoRunSummary = {
-    out: cfg.out, model,
+    out: cfg.out, model, scorer: scorer?.name ?? 'none',
     pairs: { source: cfg.data.source, total: pairs.length, report },
     dpo: { ...rest, steps: steps.length, lossFirst: steps[0]?.loss ?? NaN, lossLast: steps.at(-1)?.loss ?? NaN },
     eval: evalResult,

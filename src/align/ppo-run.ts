@@ -37,6 +37,8 @@ export interface PpoRunSummary {
   first: PpoIterationRow | null;
   last: PpoIterationRow | null;
   evals: PpoEvalRow[];
+  /** Which reward the stage optimised (reward-model folders, or the world-judge oracle ablation). */
+  scorer: string;
   eval: EvalResult;
   seconds: number;
 }
@@ -54,7 +56,7 @@ export function runPpo(cfg: PpoRunConfig, opts: { quiet?: boolean } = {}): PpoRu
   const res = ppoStage({ ...cfg.stage, template: cfg.template }, policy, reference, tok, scorer, train, heldout, { out: cfg.out, quiet: opts.quiet });
   const model = saveModel(cfg.out, policy, tok, cfg.template, 'llamats ppo');
   const summary: PpoRunSummary = {
-    out: cfg.out, model,
+    out: cfg.out, model, scorer: scorer?.name ?? 'none',
     iterations: res.iterations.length, keptIteration: res.keptIteration,
     first: res.iterations[0] ?? null, last: res.iterations.at(-1) ?? null, evals: res.evals,
     eval: evaluateAgainst(policy, tok, sets, baseline, cfg.eval, cfg.template, scorer),

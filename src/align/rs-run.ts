@@ -50,6 +50,8 @@ export interface RsRunSummary {
   rs: RsSummary;
   sweep: SweepRow[];
   sft: { steps: number; examples: number; lossFirst: number; lossLast: number };
+  /** Which reward the stage optimised (reward-model folders, or the world-judge oracle ablation). */
+  scorer: string;
   eval: EvalResult;
   seconds: number;
 }
@@ -70,7 +72,7 @@ export function runRs(cfg: RsRunConfig, opts: { quiet?: boolean } = {}): RsRunSu
   writeJsonl(join(cfg.out, 'samples.jsonl'), res.items.map((it) => ({ id: it.prompt.id, best: it.best, samples: it.samples, rewards: it.rewards, judged: it.judged })));
   const model = saveModel(cfg.out, policy, tok, cfg.template, 'llamats rs');
   const summary: RsRunSummary = {
-    out: cfg.out, model, rs: res.summary, sweep,
+    out: cfg.out, model, scorer: scorer?.name ?? 'none', rs: res.summary, sweep,
     sft: { steps: res.finetune.steps, examples: res.finetune.examples, lossFirst: res.finetune.losses[0] ?? NaN, lossLast: res.finetune.losses.at(-1) ?? NaN },
     eval: evaluateAgainst(policy, tok, sets, baseline, cfg.eval, cfg.template, scorer),
     seconds: (performance.now() - t0) / 1000,

@@ -15,17 +15,24 @@ import { log } from '../util/progress.js';
 import { createWorld, type Prompt, type World, type WorldConfig } from './world/index.js';
 import { loadRewardModel } from './reward.js';
 import { LLAMA3_JINJA } from './sft.js';
-import { rewardModelScorer, type RewardScorer } from './reward-scorer.js';
+import { rewardModelScorer, worldJudgeScorer, type RewardScorer } from './reward-scorer.js';
 import { compareMeasured, measure, type Comparison } from './compare.js';
 
 export const TEMPLATE = z.enum(['llama2', 'llama3', 'llama3.1']).default('llama3');
 
-export const RewardModelsSchema = z.strictObject({
-  /** Reward-model folders written by `llamats rm` (model.gguf + reward_head.json). */
-  helpfulness: z.string().min(1),
-  /** The safety RM (Llama 2 §3.2.2); null: the helpfulness RM scores both. */
-  safety: z.string().min(1).nullable().default(null),
-});
+export const RewardModelsSchema = z.union([
+  z.strictObject({
+    /** Reward-model folders written by `llamats rm` (model.gguf + reward_head.json). */
+    helpfulness: z.string().min(1),
+    /** The safety RM (Llama 2 §3.2.2); null: the helpfulness RM scores both. */
+    safety: z.string().min(1).nullable().default(null),
+  }),
+  /**
+   * The world's exact judge as the reward: an oracle ablation (what the stage reaches with a perfect reward
+   * model), never the recipe's reward — summaries name the scorer.
+   */
+  z.literal('world-judge'),
+]);
 
 export const EvalSchema = z.strictObject({
   /** Held-out prompts (stream "eval", as `llamats eval`): helpfulness and the judged win rate vs the start. */
@@ -49,6 +56,7 @@ export function loadPolicy(path: string): LoadedPolicy {
 }
 
 export function loadScorer(cfg: z.infer<typeof RewardModelsSchema>): RewardScorer {
+  if (cfg === 'world-judge') return worldJudgeScorer();
   const h = loadRewardModel(cfg.helpfulness);
   const s = cfg.safety ? loadRewardModel(cfg.safety) : null;
   return rewardModelScorer(h, s, s ? `${cfg.helpfulness} + ${cfg.safety}` : cfg.helpfulness);
