@@ -156,6 +156,15 @@ test('native: the positional form equals the dims-object form, and checks the sa
   assert.throws(() => positional(c, a, b, 4, 5, 6.5, false, true, false), RangeError);
 });
 
+test('native: streamSum (the bench bandwidth reference) sums every element', { skip: skipNative }, () => {
+  const streamSum = nativeAddon()!.streamSum as (x: Float32Array) => number;
+  for (const n of [0, 1, 63, 64, 1000, 100003]) {
+    const x = Float32Array.from({ length: n }, (_, i) => (i % 7) - 3 + 0.5);
+    const want = x.reduce((s, v) => s + v, 0);
+    assert.ok(Math.abs(streamSum(x) - want) <= 1e-3 * Math.max(1, Math.abs(want)), `n=${n}`);
+  }
+});
+
 const bf16 = native && nativeAddon()!.matmulBf16 === true;
 
 test('native bf16 (AMX): within bf16 rounding of the reference, deterministic, opt-in only', { skip: !bf16 && 'AMX bf16 not usable here' }, () => {
