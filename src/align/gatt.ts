@@ -27,16 +27,22 @@ import { judgeTurn, type Dialogue, type Message } from './world/index.js';
 import { checkConstraint } from './world/index.js';
 import { lastRunMask } from './chat-rows.js';
 import type { ScoredSequence } from './policy-logprobs.js';
-import { samplePolicy } from './sampling.js';
-import { parseStageConfig, samplingSchema } from './stage-config.js';
+import { Decoder } from '../model/inference.js';
+import { inferenceWeightsOf } from '../model/weights.js';
+import { DialogueDecoder } from './dialogue-decoder.js';
+import { promptIds } from './chat-rows.js';
+import { parseStageConfig } from './stage-config.js';
 import { StageLog, type StageIO } from './stage-io.js';
 
 export const GattStageSchema = z.strictObject({
   /** 'model': sampled answers; 'oracle': the world's gold with the constraints applied; 'model-or-oracle': the
    *  sample where it keeps every constraint, else the gold (the share of samples kept is reported). */
   answers: z.enum(['model', 'oracle', 'model-or-oracle']).default('model-or-oracle'),
-  /** Llama 2 samples with the latest RLHF model; recipe §3 defaults T 0.6, top-p 0.9. */
-  sampling: samplingSchema({ temperature: 0.6, topP: 0.9, maxTokens: 48 }),
+  /**
+   * Llama 2 samples with the latest RLHF model (recipe §3 default T 0.6); the multi-turn decoder samples
+   * softmax(logits / T) (no top-p) and answers greedily in the adherence measurement.
+   */
+  sampling: z.strictObject({ temperature: z.number().min(0).max(10).default(0.6), maxTokens: z.number().int().min(1).default(48) }).prefault({}),
   /** Turns per training dialogue, and truncated prefixes trained per dialogue (evenly spread over the turns). */
   turns: z.number().int().min(1).default(8),
   prefixesPerDialogue: z.number().int().min(1).default(4),
@@ -104,15 +110,14 @@ export function buildGattData(cfg: GattStageConfig, model: Llama, tok: Tokenizer
   let kept = 0;
   let sampled = 0;
   let replaced = 0;
+  const chats = cfg.answers === 'oracle' ? null : new DialogueDecoder(new Decoder(model.config, inferenceWeightsOf(model)), tok, dialogues.length, model.config.maxSeqLen, cfg.seed);
   for (let t = 0; t < n; t++) {
     const live = dialogues.map((d, i) => i).filter((i) => dialogues[i]!.turns.length > t);
-    const draws = cfg.answers === 'oracle' ? null : samplePolicy(model, tok, live.map((i) => samplingMessages(dialogues[i]!, answers[i]!, t)), {
-      n: 1, ...cfg.sampling, seed: (cfg.seed * 7919 + t) >>> 0, template: cfg.template,
-    });
-    live.forEach((i, j) => {
+    const draws = chats ? chats.answer(dialogues.map((d, i) => (d.turns.length > t ? promptIds(tok, samplingMessages(d, answers[i]!, t), cfg.template) : null)), cfg.sampling.maxTokens, cfg.sampling.temperature) : null;
+    live.forEach((i) => {
       const d = dialogues[i]!;
       const gold = d.turns[t]!.gold;
-      const s = draws?.[j]?.samples[0]?.text.trim();
+      const s = draws?.[i] ?? undefined;
       if (s === undefined) { answers[i]!.push(gold); return; }
       sampled++;
       const ok = d.constraints.every((c) => checkConstraint(c, s));
@@ -140,11 +145,13 @@ export function buildGattData(cfg: GattStageConfig, model: Llama, tok: Tokenizer
 export function buildControlData(cfg: GattStageConfig, model: Llama, tok: Tokenizer, dialogues: readonly Dialogue[]): ScoredSequence[] {
   const n = cfg.turns;
   const answers: string[][] = dialogues.map(() => []);
+  const chats = cfg.answers === 'model' ? new DialogueDecoder(new Decoder(model.config, inferenceWeightsOf(model)), tok, dialogues.length, model.config.maxSeqLen, cfg.seed) : null;
   for (let t = 0; t < n; t++) {
-    const live = dialogues.map((d, i) => i).filter((i) => dialogues[i]!.turns.length > t);
     const plain = (i: number): Message[] => samplingMessages({ instruction: '', turns: dialogues[i]!.turns }, answers[i]!, t).map((m) => ({ ...m, content: m.content.trim() }));
-    const draws = cfg.answers === 'model' ? samplePolicy(model, tok, live.map(plain), { n: 1, ...cfg.sampling, seed: (cfg.seed * 7919 + t) >>> 0, template: cfg.template }) : null;
-    live.forEach((i, j) => answers[i]!.push(draws?.[j]?.samples[0]?.text.trim() ?? dialogues[i]!.turns[t]!.plainGold));
+    const draws = chats ? chats.answer(dialogues.map((d, i) => (d.turns.length > t ? promptIds(tok, plain(i), cfg.template) : null)), cfg.sampling.maxTokens, cfg.sampling.temperature) : null;
+    dialogues.forEach((d, i) => {
+      if (d.turns.length > t) answers[i]!.push(draws?.[i] ?? d.turns[t]!.plainGold);
+    });
   }
   const rows: ScoredSequence[] = [];
   dialogues.forEach((d, i) => {
@@ -179,19 +186,24 @@ export interface AdherenceRow {
 export function measureAdherence(model: Llama, tok: Tokenizer, dialogues: readonly Dialogue[], turns: number, maxTokens: number, template?: ChatTemplateName): AdherenceRow[] {
   const history: Message[][] = dialogues.map((d) => [{ role: 'system', content: d.instruction }]);
   const alive = dialogues.map(() => true);
+  const chats = new DialogueDecoder(new Decoder(model.config, inferenceWeightsOf(model)), tok, dialogues.length);
   const rows: AdherenceRow[] = [];
   for (let t = 0; t < turns; t++) {
-    const idx = dialogues.map((_, i) => i).filter((i) => alive[i] && dialogues[i]!.turns.length > t);
-    for (const i of idx) history[i]!.push({ role: 'user', content: dialogues[i]!.turns[t]!.user });
-    const draws = samplePolicy(model, tok, idx.map((i) => history[i]!), { n: 1, temperature: 0, topP: 1, maxTokens, seed: 0, template });
+    const asked = dialogues.map((d, i) => alive[i] && d.turns.length > t);
+    const prompts = dialogues.map((d, i) => {
+      if (!asked[i]) return null;
+      history[i]!.push({ role: 'user', content: d.turns[t]!.user });
+      return promptIds(tok, history[i]!, template);
+    });
+    const answers = chats.answer(prompts, maxTokens, 0);
     let ok = 0;
     let help = 0;
     let n = 0;
-    idx.forEach((i, j) => {
-      const s = draws[j];
-      if (!s) { alive[i] = false; return; }
-      const answer = s.samples[0]!.text.trim();
-      const jd = judgeTurn(dialogues[i]!, t, answer);
+    dialogues.forEach((d, i) => {
+      if (!asked[i]) return;
+      const answer = answers[i];
+      if (answer === null || answer === undefined) { alive[i] = false; return; }
+      const jd = judgeTurn(d, t, answer);
       n++;
       if (jd.constraints.every(Boolean)) ok++;
       help += jd.content;
