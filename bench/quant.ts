@@ -1,4 +1,4 @@
-// `npm run bench -- quant [--threads N] [--rounds R] [--quick]`: the quantized-weight kernels (native/kernels/quant/)
+// `npm run bench -- quant [--threads N] [--rounds R] [--quick] [--cpu]`: the quantized-weight kernels (native/kernels/quant/)
 // for every type (F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K), beside the bound each should approach, in the same run:
 // - decode GEMV y = W·x, W 4096×4096: bytes of W read per second ÷ a streaming read of a buffer of the same size
 //   (addon.streamSum over non-zero data: zero pages fake bandwidth); batched decode M = 4, 16;
@@ -6,7 +6,8 @@
 // - whole-model decode tok/s (Decoder, prefill 16 tokens then 32 decode steps) at the stories15M and stories110M
 //   shapes with random weights of each type, beside the bandwidth bound = stream GB/s ÷ weight bytes per token.
 // Weights are random blocks with sane scales (speed does not depend on the values). Rounds alternate the cases and
-// each keeps its best, so other processes' load hits every row alike.
+// each keeps its best, so other processes' load hits every row alike; --cpu times by process CPU time (use with
+// --threads 1 on a busy machine: the streaming-read reference is timed the same way).
 import { loadavg } from 'node:os';
 import type { BenchReport, BenchRow } from './main.js'; // types only: main.js awaits this module's import
 import type { ModelConfig } from '../src/model/config.js';
@@ -55,20 +56,22 @@ function randn(rng: Rng, n: number): Float32Array {
   return x;
 }
 
+let now = (): number => performance.now() / 1000;
+
 /** Seconds per call, best of a few batches lasting ≥ minSeconds/4 each. */
 function timeIt(fn: () => void, minSeconds = 0.2): number {
   fn();
   let calls = 1;
   for (;;) {
-    const t0 = performance.now();
+    const t0 = now();
     for (let i = 0; i < calls; i++) fn();
-    const dt = (performance.now() - t0) / 1000;
+    const dt = now() - t0;
     if (dt >= minSeconds / 4) {
       let best = dt / calls;
       for (let r = 0; r < 3; r++) {
-        const t1 = performance.now();
+        const t1 = now();
         for (let i = 0; i < calls; i++) fn();
-        best = Math.min(best, (performance.now() - t1) / 1000 / calls);
+        best = Math.min(best, (now() - t1) / calls);
       }
       return best;
     }
@@ -107,6 +110,8 @@ export async function run(args: string[]): Promise<BenchReport> {
   const threads = opt('--threads', Number(process.env.LLAMATS_THREADS ?? 2));
   const rounds = opt('--rounds', 3);
   const quick = args.includes('--quick');
+  const cpu = args.includes('--cpu');
+  if (cpu) now = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
   addon.setThreads(threads);
   const mmq = addon.matmulQuant as MatmulQuant;
   const matmul = addon.matmul as Matmul | undefined;
@@ -142,10 +147,10 @@ export async function run(args: string[]): Promise<BenchReport> {
       const prompt = Array.from({ length: 16 }, (_, i) => (i * 7919) % c.vocabSize);
       const cache = new KVCache(c, 64);
       d.forward(prompt, cache);
-      const t0 = performance.now();
+      const t0 = now();
       const steps = 32;
       for (let s = 0; s < steps; s++) d.forward([(s * 31) % c.vocabSize], cache);
-      keep(`decode ${c.dim} ${t.name}`, steps / ((performance.now() - t0) / 1000));
+      keep(`decode ${c.dim} ${t.name}`, steps / (now() - t0));
     }
     process.stderr.write(`quant bench: round ${round + 1}/${rounds} done\n`);
   }
@@ -172,7 +177,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     bench: 'quant',
     rows,
     notes: [
-      `isa ${info.isa}, ${threads} threads, best of ${rounds} rounds; load average at start ${load}`,
+      `isa ${info.isa}, ${threads} threads, ${cpu ? 'process CPU time' : 'wall-clock'} timing, best of ${rounds} rounds; load average at start ${load}`,
       'gemv ratio = share of a streaming read of the same number of bytes (the decode bound); prefill ratio = vs the f32 SGEMM',
       'decode bound = streaming read of as many bytes as the model\'s weights, in GB/s ÷ weight bytes per token',
     ],

@@ -1,7 +1,7 @@
 // AVX-512 tier (F, BW, VL, VNNI, BF16). Integer dot products, exact within each block:
-//   Q8_0, Q4_0: VNNI vpdpbusd is unsigned×signed: the activations enter as x + 128 (1…255) and the accumulator
-//     starts at −128·Σw, computed once per weight block (tile_q32). Two 32-blocks per 512-bit step; the 8 lanes
-//     of a block are scaled by d_w·d_x and summed in f32 lanes.
+//   Q8_0, Q4_0: VNNI vpdpbusd is unsigned×signed: Q8_0 activations enter as x + 128 with the accumulator
+//     started at −128·Σw; Q4_0 nibbles are the unsigned side with the accumulator started at −8·Σx (tile_q32).
+//     Two 32-blocks per 512-bit step; the 8 lanes of a block are scaled by d_w·d_x and summed in f32 lanes.
 //   Q4_K: nibbles are already unsigned: vpmaddubsw (pairs, ≤ 3810) then vpmaddwd with the 6-bit sub-block
 //     scales; mins through the activation 16-sums (bsums), as llama.cpp.
 //   Q6_K: q − 32 with the weight's sign moved onto the activation (|w| · x·sign w), vpmaddubsw then vpmaddwd
@@ -112,8 +112,9 @@ void quantize_bf16(const float* x, int64_t K, uint8_t* dst) {
 // ---- dot products: one weight row × R activation rows → res[0..R) ----------------------------------------
 
 /**
- * The signed weights of blocks b and b+1 of a row (Q4_0: nibble − 8; byte j holds values j and j+16), block b in
- * the low 256 bits; with `both` false only block b, the high half zero.
+ * The weights of blocks b and b+1 of a row, block b in the low 256 bits (with `both` false only block b, the
+ * high half zero): Q8_0 as its signed bytes; Q4_0 as the unsigned nibbles 0…15 in value order (byte j of a
+ * block holds values j and j+16 in its low and high nibble, so the 128-bit lanes are [lo b, hi b, lo b+1, hi b+1]).
  */
 template <int TYPE>
 inline __m512i load_w64(const uint8_t* wrow, int64_t b, bool both) {
@@ -123,13 +124,10 @@ inline __m512i load_w64(const uint8_t* wrow, int64_t b, bool both) {
     return both ? _mm512_inserti64x4(_mm512_castsi256_si512(lo), _mm256_loadu_si256((const __m256i*)x[1].qs), 1) : _mm512_zextsi256_si512(lo);
   } else {
     const BlockQ4_0* x = reinterpret_cast<const BlockQ4_0*>(wrow) + b;
-    const __m128i a = _mm_loadu_si128((const __m128i*)x[0].qs);
-    const __m128i c = both ? _mm_loadu_si128((const __m128i*)x[1].qs) : _mm_setzero_si128();
-    // [a | c] → nibbles [lo a | lo c | hi a | hi c] → 128-bit lanes reordered to [lo a, hi a, lo c, hi c].
-    const __m256i ac = _mm256_set_m128i(c, a);
-    const __m512i q = _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(ac), _mm256_srli_epi16(ac, 4), 1), _mm512_set1_epi8(0x0F));
-    const __m512i w = _mm512_sub_epi8(_mm512_shuffle_i64x2(q, q, _MM_SHUFFLE(3, 1, 2, 0)), _mm512_set1_epi8(8));
-    return both ? w : _mm512_zextsi256_si512(_mm512_castsi512_si256(w));
+    const __m256i a = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i*)x[0].qs));
+    const __m256i c = both ? _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i*)x[1].qs)) : _mm256_setzero_si256();
+    const __m512i shift = _mm512_set_epi64(4, 4, 0, 0, 4, 4, 0, 0);
+    return _mm512_and_si512(_mm512_srlv_epi64(_mm512_inserti64x4(_mm512_castsi256_si512(a), c, 1), shift), _mm512_set1_epi8(0x0F));
   }
 }
 
@@ -147,36 +145,41 @@ inline __m512 pair_f32(__m512i idx, const float* p) {
 
 /**
  * Q8_0 / Q4_0 weights: NR weight rows × MR activation rows, two 32-blocks per 512-bit step. vpdpbusd multiplies
- * unsigned by signed bytes, so the activations enter as x + 128 (1…255) and the accumulator starts at −128·Σw
- * (per 4-byte group, computed once per weight block for all MR rows): exact integer sums without a per-pair sign
- * step. Each (weight row, activation row) pair then does dpbusd, cvt, one scale multiply and one FMA per two
- * blocks; its operation sequence is the same for every tile shape, so results do not depend on NR, MR or M.
+ * unsigned by signed bytes, and the accumulator starts at the offset correction, so each block's integer sum is
+ * exact without a per-pair sign step:
+ *   Q8_0: unsigned = x + 128 (1…255), signed = w; start −128·Σw (per 4-byte group, once per weight block);
+ *   Q4_0: unsigned = the nibble q (0…15), signed = x; start −8·Σx (once per activation block), as w = q − 8.
+ * Each (weight row, activation row) pair then does dpbusd, cvt, one scale multiply and one FMA per two blocks;
+ * its operation sequence is the same for every tile shape, so results do not depend on NR, MR or M.
  */
 template <int TYPE, int NR, int MR>
 void tile_q32(const uint8_t* const* wrow, const uint8_t* const* act, int64_t K, float* res /* [NR][MR] */) {
-  constexpr int64_t BB = TYPE == kQ8_0 ? (int64_t)sizeof(BlockQ8_0) : (int64_t)sizeof(BlockQ4_0);
+  constexpr bool Q8 = TYPE == kQ8_0;
+  constexpr int64_t BB = Q8 ? (int64_t)sizeof(BlockQ8_0) : (int64_t)sizeof(BlockQ4_0);
   const int64_t nb = K / 32;
   __m512 acc[NR][MR];
   for (int n = 0; n < NR; n++)
     for (int m = 0; m < MR; m++) acc[n][m] = _mm512_setzero_ps();
-  const __m512i c128 = _mm512_set1_epi8((char)0x80), zero = _mm512_setzero_si512(), idx = pair_index();
+  const __m512i off = _mm512_set1_epi8(Q8 ? (char)0x80 : 8), zero = _mm512_setzero_si512(), idx = pair_index();
   for (int64_t b = 0; b < nb; b += 2) {
     const bool both = b + 1 < nb;
     const __mmask64 ld = both ? ~(__mmask64)0 : (__mmask64)0xFFFFFFFFull;
-    __m512i w[NR], nc[NR];
+    __m512i w[NR], wc[NR];
     __m512 dw[NR];
     for (int n = 0; n < NR; n++) {
       w[n] = load_w64<TYPE>(wrow[n], b, both);
-      nc[n] = _mm512_sub_epi32(zero, _mm512_dpbusd_epi32(zero, c128, w[n]));
+      if (Q8) wc[n] = _mm512_sub_epi32(zero, _mm512_dpbusd_epi32(zero, off, w[n]));
       // A last odd block reads its own scale twice; the upper half's weights are zero, so it adds nothing.
       dw[n] = pair_f16(idx, wrow[n] + b * BB, wrow[n] + (both ? b + 1 : b) * BB);
     }
     for (int m = 0; m < MR; m++) {
       const float* dy = reinterpret_cast<const float*>(act[m] + K);
-      const __m512i yu = _mm512_xor_si512(_mm512_maskz_loadu_epi8(ld, act[m] + 32 * b), c128);
+      const __m512i y = _mm512_maskz_loadu_epi8(ld, act[m] + 32 * b);
+      const __m512i a = Q8 ? _mm512_xor_si512(y, off) : y;
+      const __m512i yc = Q8 ? zero : _mm512_sub_epi32(zero, _mm512_dpbusd_epi32(zero, off, y));
       const __m512 dyv = both ? pair_f32(idx, dy + b) : _mm512_set1_ps(dy[b]);
       for (int n = 0; n < NR; n++) {
-        const __m512i s = _mm512_dpbusd_epi32(nc[n], yu, w[n]);
+        const __m512i s = Q8 ? _mm512_dpbusd_epi32(wc[n], a, w[n]) : _mm512_dpbusd_epi32(yc, w[n], a);
         acc[n][m] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(dw[n], dyv), acc[n][m]);
       }
     }
