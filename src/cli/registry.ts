@@ -20,6 +20,7 @@ export const commandLoaders: Record<string, Loader> = {
   params: async () => (await import('./commands/params.js')).command,
   ppo: async () => (await import('./commands/ppo.js')).command,
   rm: async () => (await import('./commands/rm.js')).command,
+  rounds: async () => (await import('./commands/rounds.js')).command,
   rs: async () => (await import('./commands/rs.js')).command,
   serve: async () => (await import('./commands/serve.js')).command,
   sft: async () => (await import('./commands/sft.js')).command,

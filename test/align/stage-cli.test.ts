@@ -1,4 +1,4 @@
-// `llamats rs|ppo|dpo|gatt --config` end to end on a tiny random model and a reward model made from it (the
+// `llamats rs|ppo|dpo|gatt|rounds --config` end to end on a tiny random model and a reward model made from it (the
 // shapes the bundled configs use, shrunk to seconds): each command writes what its help promises and reports the
 // held-out comparison with its starting model; a config error names the file and the field.
 import { test } from 'node:test';
@@ -11,7 +11,7 @@ import { saveTrainedModel } from '../../src/model/load.js';
 import { rewardModelFrom, saveRewardModel } from '../../src/align/reward.js';
 import { tinyModel, worldAndTokenizer } from './fixtures.js';
 
-test('rs, ppo, dpo and gatt through the CLI', () => {
+test('rs, ppo, dpo, gatt and rounds through the CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'llamats-stages-cli-'));
   try {
     const { tok } = worldAndTokenizer();
@@ -76,6 +76,16 @@ test('rs, ppo, dpo and gatt through the CLI', () => {
     assert.equal(gatt.data.rows, 6);
     assert.deepEqual(gatt.adherence.map((a: { turn: number }) => a.turn), [1, 2, 3]);
     for (const f of ['model.gguf', 'adherence.jsonl', 'gatt-adherence.svg', 'summary.json']) assert.ok(existsSync(join(gattOut, f)), `gatt/${f}`);
+
+    const roundsOut = join(dir, 'rounds');
+    const rounds = run('rounds', {
+      out: roundsOut, policy, world, rewardModels: { helpfulness: rm }, data: { prompts: 8 },
+      schedule: { style: 'llama3', rounds: 1, promptsPerRound: 6, variants: 1, rs: { k: 2, sampling: { maxTokens: 6 } }, preferences: { n: 4, pairing: 'disjoint', keep: ['significantly_better', 'better', 'slightly_better', 'negligibly_better'], sampling: { maxTokens: 8 } }, dpo: { batchPairs: 4, optim: { lr: 1e-4 } } },
+      sft: { epochs: 1, rowsPerStep: 4 }, eval: evalCfg,
+    });
+    assert.equal(rounds.rounds.length, 1);
+    assert.equal(rounds.rounds[0].comparison.winRate.win + rounds.rounds[0].comparison.winRate.tie + rounds.rounds[0].comparison.winRate.loss, 6);
+    for (const f of ['model.gguf', 'rounds.jsonl', 'summary.json']) assert.ok(existsSync(join(roundsOut, f)), `rounds/${f}`);
 
     const bad = runCli(['ppo', '--config', write('bad.json', { out: ppoOut, policy, rewardModels: { helpfulness: rm }, stage: { klBetta: 0.1 } })]);
     assert.equal(bad.code, 1);

@@ -7,6 +7,7 @@ import { readRsRun } from '../../src/align/rs-run.js';
 import { readPpoRun } from '../../src/align/ppo-run.js';
 import { readDpoRun } from '../../src/align/dpo-run.js';
 import { readGattRun } from '../../src/align/gatt-run.js';
+import { readRoundsRun } from '../../src/align/rounds-run.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 const cfg = (name: string) => join(REPO_ROOT, 'configs', name);
@@ -23,4 +24,8 @@ test('configs/{rs,ppo,dpo,gatt}-tiny.json parse with the paper values', () => {
   assert.equal(dpo.stage.maskFormat, true);
   const gatt = readGattRun(cfg('gatt-tiny.json'));
   assert.equal(gatt.stage.evalTurns, 20);
+  const r2 = readRoundsRun(cfg('rounds-llama2-tiny.json'));
+  assert.equal(r2.schedule.style, 'llama2');
+  const r3 = readRoundsRun(cfg('rounds-llama3-tiny.json'));
+  assert.equal(r3.schedule.style === 'llama3' && r3.schedule.dpo.beta, 0.1);
 });
