@@ -88,8 +88,11 @@ inline void matmul_run(const MatmulImpl& impl, float* c, const float* a, const f
     return GemmArgs{a + i * s.strideA, b + i * s.strideB, c + i * s.strideC, s.M, s.K, s.N, s.transA, s.transB, s.accumulate};
   };
   const bool disjoint = s.strideC >= s.M * s.N;
-  if (s.batch > 1 && disjoint && s.batch >= num_threads()) {
-    // Whole products per thread: no synchronisation inside a product (many small attention-like products).
+  const int64_t threads = num_threads();
+  const bool small = s.M * s.N * std::max<int64_t>(s.K, 1) < (int64_t)1 << 22;
+  if (s.batch > 1 && disjoint && s.batch >= threads && (small || s.batch % threads == 0)) {
+    // Whole products per thread, no synchronisation inside a product: many small products, or big ones that
+    // divide evenly among the threads (3 big products on 2 threads would leave one idle half the time).
     parallel_for(s.batch, [&](int64_t i) { matmul_serial(impl, args(i)); });
     return;
   }
