@@ -144,16 +144,19 @@ struct NextBlock {
 
 // C[R rows, NR columns (masks m0, m1)] (+)= A micro-panel · B micro-panel [kc][NR]. The A micro-panel is
 // [R][KC] (row-major, from A stored [M, K]) or [kc][MR] (k-major, from A stored [K, M]).
-// pf: up to kc/16 lines of the next A block to prefetch (NextBlock), one per 16 k steps.
+// Prefetches ride along, one batch per 16 k steps (a burst of misses would fill the line-fill buffers and stall
+// the FMAs): a row of the next C tile cn (if any; it is read at the start of the next call) and one line pf[] of
+// the next A block (NextBlock).
 template <int R, bool KMAJOR>
 void tile(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, __mmask16 m0, __mmask16 m1, bool load_c,
-          const char* const* pf, int npf) {
+          const float* cn, const char* const* pf, int npf) {
   __m512 c0[R], c1[R];
   for (int i = 0; i < R; i++) {
     c0[i] = load_c ? _mm512_maskz_loadu_ps(m0, c + i * ldc) : _mm512_setzero_ps();
     c1[i] = load_c ? _mm512_maskz_loadu_ps(m1, c + i * ldc + 16) : _mm512_setzero_ps();
   }
-  for (int64_t k0 = 0; k0 < kc; k0 += 16) {
+  for (int64_t k0 = 0, t = 0; k0 < kc; k0 += 16, t++) {
+    if (cn && t < R) _mm_prefetch((const char*)(cn + t * ldc), _MM_HINT_T0), _mm_prefetch((const char*)(cn + t * ldc + 16), _MM_HINT_T0);
     if (npf > 0) _mm_prefetch(*pf++, _MM_HINT_T1), npf--;
     const int64_t k1 = kc - k0 < 16 ? kc : k0 + 16;
     for (int64_t k = k0; k < k1; k++, pb += NR) {
@@ -174,7 +177,7 @@ void tile(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, _
   }
 }
 
-using TileFn = void (*)(int64_t, const float*, const float*, float*, int64_t, __mmask16, __mmask16, bool, const char* const*, int);
+using TileFn = void (*)(int64_t, const float*, const float*, float*, int64_t, __mmask16, __mmask16, bool, const float*, const char* const*, int);
 template <bool KMAJOR>
 constexpr TileFn kTiles[MR + 1] = {nullptr,
                                    tile<1, KMAJOR>, tile<2, KMAJOR>, tile<3, KMAJOR>,  tile<4, KMAJOR>,  tile<5, KMAJOR>,  tile<6, KMAJOR>,
@@ -270,14 +273,10 @@ void gemm_block(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n
           float* c = g.c + (ic + ir) * g.N + jc;
           for (int64_t jr = 0; jr < nc; jr += NR) {
             const int64_t nr = nc - jr < NR ? nc - jr : NR;
-            // C is out of cache (it is swept once per KC slice): fetch the next tile while this one computes.
-            if (load_c && jr + NR < nc)
-              for (int64_t i = 0; i < mr; i++) {
-                _mm_prefetch((const char*)(c + i * g.N + jr + NR), _MM_HINT_T0);
-                _mm_prefetch((const char*)(c + i * g.N + jr + NR + 16), _MM_HINT_T0);
-              }
+            // C is out of cache (it is swept once per KC slice): the tile fetches the next tile's rows.
+            const float* cn = load_c && jr + NR < nc ? c + jr + NR : nullptr;
             const int npf = next.take(pf, std::min<int64_t>(per_tile, (kc + 15) / 16));
-            fn(kc, pa, buf.pb + jr * kc, c + jr, g.N, mask_first(nr), mask_first(nr > 16 ? nr - 16 : 0), load_c, pf, npf);
+            fn(kc, pa, buf.pb + jr * kc, c + jr, g.N, mask_first(nr), mask_first(nr > 16 ? nr - 16 : 0), load_c, cn, pf, npf);
           }
         }
       }
