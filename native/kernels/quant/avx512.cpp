@@ -9,7 +9,7 @@
 //   All int32 lanes stay below 2^24 within a super-block, so converting them to float is exact.
 // BF16: vdpbf16ps on bf16 activations; F16: vcvtph2ps and f32 FMA (tile_f16).
 //
-// Register tiles of NR weight rows × MR ≤ 4 activation rows (Q8_0/Q4_0, F16, BF16) or one weight row × MR rows
+// Register tiles of NR = 4 weight rows × MR ≤ 4 activation rows (Q8_0/Q4_0, F16, BF16) or one weight row × MR rows
 // (k-quants, whose unpacked super-block is reused MR times); qgemm walks L2-sized chunks of weight rows past
 // L1-resident tiles of 4 activation rows. Each (weight row, activation row) pair's arithmetic is the same for
 // every tile shape, so results do not depend on M, the tiling or the thread split.
@@ -131,6 +131,16 @@ inline __m512i load_w64(const uint8_t* wrow, int64_t b, bool both) {
   }
 }
 
+/**
+ * Bytes ahead of the weight read position that the Q8_0/Q4_0 tiles prefetch (k-quant rows: twice as far); a
+ * prefetch past the end is harmless. Measured on one core, 4096-wide rows not in cache: Q8_0 0.80 → 0.87 and
+ * Q4_K/Q6_K ~0.6 → ~0.75 of a streaming read of the same bytes.
+ */
+#ifndef LLAMATS_QUANT_PREFETCH
+#define LLAMATS_QUANT_PREFETCH 1024
+#endif
+constexpr int64_t kPrefetch = LLAMATS_QUANT_PREFETCH;
+
 /** Lanes [0 ×8 | 1 ×8]: spreads two scales over the two 256-bit halves (one block each). */
 inline __m512i pair_index() { return _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0); }
 /** [f16 at p0 ×8 | f16 at p1 ×8] as floats. */
@@ -167,6 +177,10 @@ void tile_q32(const uint8_t* const* wrow, const uint8_t* const* act, int64_t K, 
     __m512i w[NR], wc[NR];
     __m512 dw[NR];
     for (int n = 0; n < NR; n++) {
+      // Decode streams W from memory: ask for the bytes kPrefetch ahead (the hardware prefetcher alone leaves the
+      // 4-bit types at ~60% of the streaming-read rate when W is not cached).
+      _mm_prefetch((const char*)wrow[n] + b * BB + kPrefetch, _MM_HINT_T0);
+      if (Q8) _mm_prefetch((const char*)wrow[n] + b * BB + kPrefetch + 64, _MM_HINT_T0);  // 68 bytes a step
       w[n] = load_w64<TYPE>(wrow[n], b, both);
       if (Q8) wc[n] = _mm512_sub_epi32(zero, _mm512_dpbusd_epi32(zero, off, w[n]));
       // A last odd block reads its own scale twice; the upper half's weights are zero, so it adds nothing.
@@ -206,6 +220,7 @@ void dot_q4_K(const uint8_t* wrow, const uint8_t* const* act, int64_t K, float* 
   for (int64_t b = 0; b < K / QK_K; b++) {
     const BlockQ4_K* x = reinterpret_cast<const BlockQ4_K*>(wrow) + b;
     const uint8_t* xb = reinterpret_cast<const uint8_t*>(x);
+    for (int l = 0; l < 3; l++) _mm_prefetch((const char*)xb + 2 * kPrefetch + 64 * l, _MM_HINT_T0);
     // Scales and mins, unpacked as ggml's kmask trick: utmp[0..1] = 8 scales, utmp[2..3] = 8 mins.
     uint32_t utmp[4];
     std::memcpy(utmp, x->scales, 12);
@@ -257,6 +272,7 @@ void dot_q6_K(const uint8_t* wrow, const uint8_t* const* act, int64_t K, float* 
   }
   for (int64_t b = 0; b < K / QK_K; b++) {
     const BlockQ6_K* x = reinterpret_cast<const BlockQ6_K*>(wrow) + b;
+    for (int l = 0; l < 4; l++) _mm_prefetch((const char*)x + 2 * kPrefetch + 64 * l, _MM_HINT_T0);
     __m512i aw[4], sc[4];
     __mmask64 neg[4];
     for (int h = 0; h < 2; h++) {
@@ -341,7 +357,7 @@ inline void tile(const uint8_t* const* w, const uint8_t* const* act, int64_t K, 
 /** Weight rows [c0, c1) × activation rows [m, m+MR): tiles of NR rows, then single rows. */
 template <int TYPE, int MR>
 void tiles(const QGemmArgs& a, const uint8_t* const* act, int64_t m, int64_t c0, int64_t c1) {
-  constexpr int NR = TYPE == kQ8_0 || TYPE == kQ4_0 ? 3 : 4;
+  constexpr int NR = 4;
   float res[NR * MR];
   const uint8_t* w[NR];
   int64_t n = c0;
