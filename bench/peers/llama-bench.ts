@@ -1,6 +1,6 @@
 // The llama.cpp peer at full speed: its own `llama-bench`, built once, offline, from the llama.cpp source that
 // node-llama-cpp ships as a git bundle (docs: ../shared/peers.md), into bench/peers/llama.cpp/ (git-ignored).
-// AMX is left off: a native AMX build crashed on Q8_0 on one VM (peers.md).
+// AMX is left off: ggml's AMX Q8_0 path crashed (SIGILL) here and on the VM of peers.md (isaFlags).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,7 @@ export function ensureLlamaBench(root: string, allowBuild: boolean, log: (s: str
   log('generate bench: building llama-bench (once; several minutes on 2 cores)…\n');
   const steps: string[][] = [
     ['cmake', '-S', src, '-B', join(src, 'build'), '-DCMAKE_BUILD_TYPE=Release', '-DLLAMA_CURL=OFF', '-DLLAMA_BUILD_TESTS=OFF',
-      '-DLLAMA_BUILD_SERVER=OFF', '-DLLAMA_BUILD_EXAMPLES=OFF', '-DGGML_OPENMP=OFF', '-DGGML_NATIVE=ON', '-DGGML_AMX_TILE=OFF', '-DGGML_AMX_INT8=OFF'],
+      '-DLLAMA_BUILD_SERVER=OFF', '-DLLAMA_BUILD_EXAMPLES=OFF', '-DGGML_OPENMP=OFF', ...isaFlags()],
     ['cmake', '--build', join(src, 'build'), '-j2', '--target', 'llama-bench'],
   ];
   for (const [cmd, ...args] of steps) {
@@ -37,6 +37,24 @@ export function ensureLlamaBench(root: string, allowBuild: boolean, log: (s: str
     if (r.status !== 0) return { reason: `${cmd} ${args[0]} failed: ${(r.stderr ?? r.error?.message ?? '').trim().slice(-400)}` };
   }
   return existsSync(bin) ? { path: bin } : { reason: `the build finished without ${bin}` };
+}
+
+/**
+ * The instruction sets to build for: this CPU's, named one by one, with AMX off. GGML_NATIVE (-march=native)
+ * would switch AMX on whatever GGML_AMX_* say, and ggml's AMX Q8_0 path dies with SIGILL (tileloadd) on this VM
+ * (peers.md saw the same).
+ */
+function isaFlags(): string[] {
+  let flags: Set<string>;
+  try {
+    flags = new Set(/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))![1]!.trim().split(/\s+/));
+  } catch {
+    return ['-DGGML_NATIVE=ON', '-DGGML_AMX_TILE=OFF', '-DGGML_AMX_INT8=OFF', '-DGGML_AMX_BF16=OFF'];
+  }
+  const map: Array<[string, string]> = [['avx', 'AVX'], ['avx2', 'AVX2'], ['fma', 'FMA'], ['f16c', 'F16C'], ['bmi2', 'BMI2'], ['avx_vnni', 'AVX_VNNI'],
+    ['avx512f', 'AVX512'], ['avx512vbmi', 'AVX512_VBMI'], ['avx512_vnni', 'AVX512_VNNI'], ['avx512_bf16', 'AVX512_BF16']];
+  return ['-DGGML_NATIVE=OFF', ...map.map(([cpu, ggml]) => `-DGGML_${ggml}=${flags.has(cpu) ? 'ON' : 'OFF'}`),
+    '-DGGML_AMX_TILE=OFF', '-DGGML_AMX_INT8=OFF', '-DGGML_AMX_BF16=OFF'];
 }
 
 /** Runs llama-bench on one model: pp<prompt> and tg<gen>, `reps` repetitions, `threads` threads. */
