@@ -1,7 +1,8 @@
 // `npm run bench -- quant [--threads N] [--rounds R] [--quick] [--cpu]`: the quantized-weight kernels (native/kernels/quant/)
 // for every type (F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K), beside the bound each should approach, in the same run:
-// - decode GEMV y = W·x, W 4096×4096: bytes of W read per second ÷ a streaming read of a buffer of the same size
-//   (addon.streamSum over non-zero data: zero pages fake bandwidth); batched decode M = 4, 16;
+// - decode GEMV y = W·x, W 4096×4096 (may sit in the last-level cache) and 32768×4096 (cannot): bytes of W read
+//   per second ÷ a streaming read of the same number of bytes (addon.streamSum over non-zero data: zero pages
+//   fake bandwidth); batched decode M = 4, 16;
 // - prefill M = 128: multiply-adds per second beside the float32 SGEMM (addon.matmul) on the same shape;
 // - whole-model decode tok/s (Decoder, prefill 16 tokens then 32 decode steps) at the stories15M and stories110M
 //   shapes with random weights of each type, beside the bandwidth bound = stream GB/s ÷ weight bytes per token.
@@ -121,17 +122,20 @@ export async function run(args: string[]): Promise<BenchReport> {
   const K = 4096, N = 4096;
   const Ms = quick ? [1, 16] : [1, 4, 16, 128];
   const ws = new Map(TYPES.map((t) => [t.id, randomWeights(rng, t.id, N, K)]));
-  const x = randn(rng, 128 * K), out = new Float32Array(128 * N);
+  const x = randn(rng, 128 * K), out = new Float32Array(128 * 32768);
   const wf32 = randn(rng, N * K);
   const models = (quick ? [stories15m()] : [stories15m(), stories110m()]).flatMap((c) =>
     TYPES.map((t) => ({ c, t, m: randomModel(rng, c, t.id) })).filter((e) => e.m !== null),
   );
-  // Streaming-read references of the same byte sizes as each weight matrix and each model (non-zero data).
-  const streams = new Map<number, Float32Array>();
-  for (const bytes of [...[...ws.values()].map((w) => w.length), ...models.map((e) => e.m!.bytes)]) {
-    const n = Math.ceil(bytes / 4);
-    if (!streams.has(bytes)) streams.set(bytes, Float32Array.from({ length: n }, (_, i) => 1 + (i & 1023) * 1e-3));
-  }
+  // W larger than the last-level cache: the decode regime of real models (bytes come from DRAM).
+  const NBIG = 32768;
+  const wsBig = new Map(quick ? [] : TYPES.map((t) => [t.id, randomWeights(rng, t.id, NBIG, K)]));
+  // Streaming-read references of the same byte sizes as each weight matrix and each model: prefixes of one
+  // buffer of non-zero data.
+  const sizes = [...new Set([...ws.values(), ...wsBig.values()].map((w) => w.length).concat(models.map((e) => e.m!.bytes)))];
+  const pool = new Float32Array(Math.ceil(Math.max(...sizes) / 4));
+  for (let i = 0; i < pool.length; i++) pool[i] = 1 + (i & 1023) * 1e-3;
+  const streams = new Map(sizes.map((bytes) => [bytes, pool.subarray(0, Math.ceil(bytes / 4))]));
 
   const best = new Map<string, number>();
   const keep = (k: string, v: number) => best.set(k, Math.max(best.get(k) ?? 0, v));
@@ -140,6 +144,8 @@ export async function run(args: string[]): Promise<BenchReport> {
     for (const t of TYPES) {
       const w = ws.get(t.id)!;
       for (const M of Ms) keep(`${t.name} M=${M}`, (M * N * K) / timeIt(() => mmq(out, x, w, t.id, M, K, N)) / 1e9);
+      const wb = wsBig.get(t.id);
+      if (wb) keep(`${t.name} big`, wb.length / timeIt(() => mmq(out, x, wb, t.id, 1, K, NBIG)) / 1e9);
     }
     if (matmul) keep('f32 M=128', (128 * N * K) / timeIt(() => matmul(out, x, wf32, 128, K, N, false, true, false)) / 1e9);
     for (const { c, t, m } of models) {
@@ -162,6 +168,8 @@ export async function run(args: string[]): Promise<BenchReport> {
     const gmac = best.get(`${t.name} M=1`)!;
     const gbs = (gmac * 1e9 * bytes) / (N * K) / 1e9;
     rows.push(row(`gemv 4096×4096 ${t.name} (${(bytes / 2 ** 20).toFixed(1)} MiB)`, 'GB/s', gbs, 'stream read, same bytes', streamOf(bytes)));
+    const wb = wsBig.get(t.id);
+    if (wb) rows.push(row(`gemv 32768×4096 ${t.name} (${(wb.length / 2 ** 20).toFixed(0)} MiB, not cached)`, 'GB/s', best.get(`${t.name} big`)!, 'stream read, same bytes', streamOf(wb.length)));
     for (const M of Ms.filter((m) => m > 1)) {
       rows.push(row(`${M}×4096×4096 ${t.name}${M === 128 ? ' (prefill)' : ''}`, 'GMAC/s', best.get(`${t.name} M=${M}`)!, M === 128 && matmul ? 'f32 sgemm, same shape' : null, M === 128 ? best.get('f32 M=128') ?? null : null));
     }
