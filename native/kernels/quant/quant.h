@@ -12,7 +12,8 @@
 //   Q8_0, Q4_0   Q8_0: d = f16(amax/127), q = roundf(x/d)   Σ q_w·q_x (exact int) · d_w·d_x
 //   Q4_K, Q6_K   Q8_K: d = f32(max/−127), q = nearest(x/d), 16-sums   Σ sc·Σ q_w·q_x − offsets via the 16-sums
 //   BF16         BF16 (round to nearest even, as ggml)      f32 products of bf16 pairs
-//   F16          float32 (llama.cpp rounds x to f16 here; we keep f32: same cost, no overflow past 65504)
+//   F16          float32 (ggml's vec_dot_f16 would round x to f16; we keep f32: same cost, no overflow past 65504,
+//                and the node-llama-cpp build's F16 logits also matched the exact product to ~2e-7 of the range)
 //
 // Each tier's gemm computes out[m, n] for all m < M and n in [n0, n1); every element is one dot product whose
 // operation sequence depends on K only — not on M, the tile an element falls in, or the split of N over
