@@ -3,7 +3,6 @@
 // AMX is left off: ggml's AMX Q8_0 path crashed (SIGILL) here and on the VM of peers.md (isaFlags).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface LlamaBenchResult {
@@ -77,30 +76,34 @@ export function runLlamaBench(bin: string, model: string, o: { threads: number; 
 
 /**
  * The same measurement in CPU time, for a machine busy with other work: llama-bench times by the wall clock, so
- * each test runs twice, with 1 and with 1 + reps repetitions, in separate processes under /usr/bin/time; the
- * difference in user + system time is the CPU time of `reps` repetitions (model loading and warm-up cancel).
- * One thread, so CPU time is the time the work itself took.
+ * each test runs in separate processes with 1 and with 1 + k repetitions under bash's `time` (getrusage of the
+ * child, microseconds); the difference is the CPU time of k repetitions (loading and warm-up cancel). k is chosen
+ * so that the difference is ≥ ~1.5 s of CPU (at least `reps`). One thread, so CPU time is the work's own time.
  */
 export function runLlamaBenchCpu(bin: string, model: string, o: { promptTokens: number; genTokens: number; reps: number }): LlamaBenchResult | { reason: string } {
   const cpuOf = (p: number, n: number, reps: number): number | string => {
-    const out = join(tmpdir(), `llamats-llama-bench-time-${process.pid}.txt`);
-    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', out, bin, '-m', model, '-t', '1', '-p', String(p), '-n', String(n), '-r', String(reps), '-o', 'json'], {
-      encoding: 'utf8', maxBuffer: 16 << 20, timeout: 30 * 60_000,
+    const script = '{ TIMEFORMAT="%3U %3S"; time "$@" >/dev/null 2>&1; } 2>&1';
+    const r = spawnSync('bash', ['-c', script, 'bash', bin, '-m', model, '-t', '1', '-p', String(p), '-n', String(n), '-r', String(reps), '-o', 'json'], {
+      encoding: 'utf8', timeout: 30 * 60_000,
     });
-    if (r.status !== 0) return `llama-bench exited ${r.status ?? r.signal}: ${(r.stderr ?? r.error?.message ?? '').trim().slice(-300)}`;
-    const [user, sys] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    if (r.status !== 0) return `llama-bench exited ${r.status ?? r.signal} (-p ${p} -n ${n} -r ${reps})`;
+    const [user, sys] = r.stdout.trim().split('\n').pop()!.split(' ').map(Number);
     return user! + sys!;
   };
   const rate = (p: number, n: number, tokens: number): { mean: number; sd: number } | string => {
     const one = cpuOf(p, n, 1);
     if (typeof one === 'string') return one;
-    const many = cpuOf(p, n, 1 + o.reps);
+    const three = cpuOf(p, n, 3);
+    if (typeof three === 'string') return three;
+    const perRep = Math.max(1e-4, (three - one) / 2);
+    const k = Math.min(500, Math.max(o.reps, Math.ceil(1.5 / perRep)));
+    const many = cpuOf(p, n, 1 + k);
     if (typeof many === 'string') return many;
-    return { mean: (tokens * o.reps) / (many - one), sd: NaN };
+    return { mean: (tokens * k) / (many - one), sd: NaN };
   };
   const pp = rate(o.promptTokens, 0, o.promptTokens);
   if (typeof pp === 'string') return { reason: pp };
   const tg = rate(0, o.genTokens, o.genTokens);
   if (typeof tg === 'string') return { reason: tg };
-  return { prefill: pp, decode: tg, build: 'CPU time by /usr/bin/time differencing' };
+  return { prefill: pp, decode: tg, build: 'CPU time (bash time, 1 vs 1 + k repetitions)' };
 }
