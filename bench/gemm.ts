@@ -5,7 +5,8 @@
 //   forward y = x·Wᵀ (NT), and their backward products dX = dY·W (NN, M×N·N×K) and dW += dYᵀ·X (TN, N×M·M×K);
 // - decode: y = W·x with W 4096×4096 (GEMV, M = 1; batched M = 4, 16), reported also as the share of the read
 //   bandwidth that a plain streaming read of the same 64 MB reaches (addon.streamSum, non-zero data);
-// - the cost of one small decode call (1×288×768).
+// - the cost of one small decode call (1×288×768);
+// - where AMX is usable, the opt-in bf16 path on the forward shapes (against PyTorch's float32) and its error.
 // Rounds alternate llamats and the peer, and each case keeps its best round, so load from other processes
 // hits both sides alike. --cpu times by thread CPU time (use with --threads 1 on a busy machine).
 import { spawnSync } from 'node:child_process';
@@ -30,7 +31,10 @@ interface Case {
   layout: Layout;
 }
 
-type Positional = (c: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number, transA: boolean, transB: boolean, accumulate: boolean) => void;
+type Positional = (
+  c: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number, transA: boolean, transB: boolean, accumulate: boolean,
+  batch?: number, strideA?: number, strideB?: number, strideC?: number, precision?: 'f32' | 'bf16',
+) => void;
 
 function row(c: string, unit: string, llamats: number, peer: string | null, peerValue: number | null): BenchRow {
   return { case: c, unit, llamats, peer, peer_value: peerValue, ratio: peerValue ? llamats / peerValue : null };
@@ -124,8 +128,11 @@ export async function run(args: string[]): Promise<BenchReport> {
   const matmul = addon.matmul as Positional;
   const streamSum = addon.streamSum as (x: Float32Array) => number;
   const load = loadavg()[0]!.toFixed(1);
+  const bf16 = addon.matmulBf16 === true;
 
   const cs = cases(quick);
+  // The opt-in bf16 path (AMX) on the forward training shapes, against PyTorch's float32 on the same shape.
+  const bfCases = bf16 ? cs.filter((c) => c.case.startsWith('NT y=x·Wᵀ')) : [];
   const rng = new Rng(1);
   const best = new Map<string, number>();
   const peerBest = new Map<string, number>();
@@ -133,6 +140,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   // The bandwidth reference: a streaming read of a 64 MB buffer of non-zero values (zero pages fake bandwidth).
   const big = randn(rng, 4096 * 4096);
   let streamGBs = 0;
+  let bfError = 0;
   for (let round = 0; round < rounds; round++) {
     streamGBs = Math.max(streamGBs, (big.length * 4) / timeIt(() => streamSum(big), now) / 1e9);
     for (const c of cs) {
@@ -140,6 +148,19 @@ export async function run(args: string[]): Promise<BenchReport> {
       const ta = c.layout === 'TN', tb = c.layout === 'NT';
       const s = timeIt(() => matmul(out, a, b, c.M, c.K, c.N, ta, tb, ta), now);
       best.set(c.case, Math.max(best.get(c.case) ?? 0, (2 * c.M * c.K * c.N) / s / 1e9));
+      if (bfCases.includes(c)) {
+        const sb = timeIt(() => matmul(out, a, b, c.M, c.K, c.N, ta, tb, ta, undefined, undefined, undefined, undefined, 'bf16'), now);
+        best.set(`bf16 ${c.case}`, Math.max(best.get(`bf16 ${c.case}`) ?? 0, (2 * c.M * c.K * c.N) / sb / 1e9));
+        if (round === 0) {
+          // Relative Frobenius difference of the bf16 product from the float32 one (itself ~1e-6 from exact).
+          const f32 = new Float32Array(out.length), b16 = new Float32Array(out.length);
+          matmul(f32, a, b, c.M, c.K, c.N, ta, tb, false);
+          matmul(b16, a, b, c.M, c.K, c.N, ta, tb, false, undefined, undefined, undefined, undefined, 'bf16');
+          let num = 0, den = 0;
+          for (let i = 0; i < f32.length; i++) (num += (b16[i]! - f32[i]!) ** 2), (den += f32[i]! ** 2);
+          bfError = Math.max(bfError, Math.sqrt(num / den));
+        }
+      }
     }
     const peer = runPeer(cs, threads, cpu);
     if (peer) {
@@ -159,6 +180,8 @@ export async function run(args: string[]): Promise<BenchReport> {
       rows.push(row(c.case, 'GFLOP/s', g, peerDesc, p));
     }
   }
+  for (const c of bfCases) rows.push(row(`bf16 (AMX) ${c.case}`, 'GFLOP/s', best.get(`bf16 ${c.case}`)!, peerDesc && `${peerDesc}, float32`, peerDesc ? peerBest.get(c.case) ?? null : null));
+  if (bfCases.length) rows.push(row('bf16 (AMX) relative error vs float32 (Frobenius, worst shape)', 'ratio', bfError, null, null));
   // GEMV reads 4 bytes of W per 2 FLOPs.
   const gemvGBs = 2 * best.get('gemv y=W·x 1×4096×4096')!, peerGemv = peerBest.get('gemv y=W·x 1×4096×4096');
   rows.push(row('stream read 64 MB (bandwidth reference)', 'GB/s', streamGBs, null, null));
