@@ -19,6 +19,16 @@ export const RecipeConfigSchema = z.strictObject({
   data: overrides,
   /** Overrides of the pretraining config (src/train/config.ts): model preset, schedule, stages, optimiser. */
   pretrain: overrides,
+  /** Overrides of each post-training stage's run config (src/align/*-run.ts, src/eval/run.ts). */
+  sft: overrides,
+  rm: overrides,
+  rs: overrides,
+  dpo: overrides,
+  ppo: overrides,
+  gatt: overrides,
+  eval: overrides,
+  /** Skip post-training (pretraining and exports only). */
+  pretrainOnly: z.boolean().default(false),
 });
 
 export type RecipeConfig = z.infer<typeof RecipeConfigSchema>;

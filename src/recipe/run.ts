@@ -9,6 +9,7 @@ import type { RecipeConfig } from './config.js';
 import { buildReport } from './report.js';
 import { runStage, stageKey, type StageRunner } from './stage.js';
 import { dataStage, pretrainConfig, pretrainStage, worldStage } from './stages.js';
+import { dpoRun, evalRun, gattRun, ppoRun, rewardRun, rsRun, sftRun, type RewardModels } from './post-training.js';
 
 export interface RecipeResult {
   out: string;
@@ -18,6 +19,32 @@ export interface RecipeResult {
   seconds: number;
 }
 
+/**
+ * SFT → reward models → rejection sampling → DPO and PPO → GAtt → evaluation; returns the chat model's path
+ * (GAtt on the DPO model: Llama 3's preference optimisation, with Llama 2's multi-turn consistency).
+ */
+function postTrain(cfg: RecipeConfig, runner: StageRunner, upstream: string, pretrained: string): string {
+  const sft = runStage(runner, 'sft', stageKey(upstream, cfg.seed, cfg.quick, cfg.sft), (dir) => sftRun(cfg, pretrained, dir));
+  const rmKey = stageKey(sft.key, cfg.rm);
+  const rmH = runStage(runner, 'rm-helpfulness', rmKey, (dir) => rewardRun(cfg, 'helpfulness', sft.result.model, dir));
+  const rmS = runStage(runner, 'rm-safety', rmKey, (dir) => rewardRun(cfg, 'safety', sft.result.model, dir));
+  const rms: RewardModels = { helpfulness: rmH.result.out, safety: rmS.result.out };
+  const rs = runStage(runner, 'rs', stageKey(rmH.key, rmS.key, cfg.rs), (dir) => rsRun(cfg, sft.result.model, rms, dir));
+  const dpo = runStage(runner, 'dpo', stageKey(rs.key, cfg.dpo), (dir) => dpoRun(cfg, rs.result.model, rms, dir));
+  const ppo = runStage(runner, 'ppo', stageKey(rs.key, cfg.ppo), (dir) => ppoRun(cfg, rs.result.model, rms, dir));
+  const gatt = runStage(runner, 'gatt', stageKey(dpo.key, cfg.gatt), (dir) => gattRun(cfg, dpo.result.model, dir));
+  const models = [
+    { name: 'pretrained', path: pretrained },
+    { name: 'sft', path: sft.result.model },
+    { name: 'rs', path: rs.result.model },
+    { name: 'dpo', path: dpo.result.model },
+    { name: 'ppo', path: ppo.result.model },
+    { name: 'dpo+gatt', path: gatt.result.model },
+  ];
+  runStage(runner, 'eval', stageKey(gatt.key, ppo.key, cfg.eval), (dir) => evalRun(cfg, models, rms, dir));
+  return gatt.result.model;
+}
+
 export function runRecipe(cfg: RecipeConfig, opts: { fresh?: boolean } = {}): RecipeResult {
   const t0 = performance.now();
   const runner: StageRunner = { out: cfg.out, fresh: opts.fresh ?? false, records: [] };
@@ -25,16 +52,15 @@ export function runRecipe(cfg: RecipeConfig, opts: { fresh?: boolean } = {}): Re
   const data = runStage(runner, 'data', stageKey(cfg.seed, cfg.quick, cfg.data), (dir) => dataStage(cfg, dir));
   const pretrainKey = stageKey(world.key, data.key, pretrainConfig(cfg, data.result, world.result, join(cfg.out, 'pretrain')));
   const pre = runStage(runner, 'pretrain', pretrainKey, (dir) => pretrainStage(cfg, data.result, world.result, dir));
-  // Post-training stages (SFT, reward models, rejection sampling, PPO, DPO, GAtt) plug in here; until they
-  // exist the exported chat model is the pretrained one.
-  const finalModel = join(pre.result.out, 'model.gguf');
-  const exp = runStage(runner, 'export', stageKey(pre.key), (dir) => {
-    const { model, tokenizer } = loadTrainableModel(finalModel);
+  let chatModel = join(pre.result.out, 'model.gguf');
+  if (!cfg.pretrainOnly) chatModel = postTrain(cfg, runner, pre.key, chatModel);
+  const exp = runStage(runner, 'export', stageKey(runner.records.at(-1)!.key, chatModel), (dir) => {
+    const { model, tokenizer } = loadTrainableModel(chatModel);
     const files = [join(dir, 'model-f32.gguf'), join(dir, 'model-q8_0.gguf'), join(dir, 'hf')];
     saveTrainedModel(files[0]!, model, tokenizer, { name: 'llamats-recipe' });
     saveTrainedModel(files[1]!, model, tokenizer, { name: 'llamats-recipe', type: 'q8_0' });
     saveTrainedModel(files[2]!, model, tokenizer, { name: 'llamats-recipe' });
-    return { files };
+    return { files, from: chatModel };
   });
   const report = join(cfg.out, 'report.html');
   writeFileAtomic(report, buildReport(cfg, runner.records));

@@ -1,0 +1,112 @@
+// The post-training stages of the recipe (issues 9 and 10), in the order of Llama 2 §3 / Llama 3 §4:
+//   SFT → helpfulness and safety reward models → rejection sampling → DPO (Llama 3) and PPO (Llama 2) on top of
+//   the rejection-sampling model → Ghost Attention on the DPO model (the chat model the recipe exports) →
+//   evaluation of every model on held-out prompts by the world's judges.
+// Each stage is the same function its CLI runs (src/align/*-run.ts); the recipe only chooses inputs and sizes.
+// Defaults are the settings the stage sweeps found on the tiny world chain (configs/*-tiny.json, README);
+// `quick` shrinks every count so the whole recipe fits a test.
+import { join } from 'node:path';
+import { parseDpoRun, runDpo, type DpoRunSummary } from '../align/dpo-run.js';
+import { parseGattRun, runGatt, type GattRunSummary } from '../align/gatt-run.js';
+import { parsePpoRun, runPpo, type PpoRunSummary } from '../align/ppo-run.js';
+import { parseRewardRun, runRewardModel, type RewardSummary } from '../align/reward-run.js';
+import { parseRsRun, runRs, type RsRunSummary } from '../align/rs-run.js';
+import { parseSftRun, runSft, type SftSummary } from '../align/sft-run.js';
+import { parseEvalRun, runEval, type EvalReport } from '../eval/run.js';
+import { merge, type RecipeConfig } from './config.js';
+
+const q = (cfg: RecipeConfig, full: number, quick: number) => (cfg.quick ? quick : full);
+const worldOf = (cfg: RecipeConfig) => ({ seed: cfg.seed, size: cfg.world.size });
+const evalOf = (cfg: RecipeConfig) => ({ heldout: q(cfg, 200, 24), safety: q(cfg, 100, 16), maxTokens: 48 });
+
+export function sftRun(cfg: RecipeConfig, base: string, dir: string): SftSummary {
+  const c = parseSftRun(merge({
+    out: dir, base, world: worldOf(cfg), template: 'llama3',
+    data: { train: [{ style: 'chat', prompts: q(cfg, 8000, 600), systemRate: 0.1 }], heldout: q(cfg, 200, 32) },
+    stage: { epochs: q(cfg, 3, 1), rowsPerStep: 8, optim: { lr: 0.003 }, evalEvery: 100 },
+  }, cfg.sft), 'recipe config: sft');
+  return runSft(c).summary;
+}
+
+export function rewardRun(cfg: RecipeConfig, kind: 'helpfulness' | 'safety', base: string, dir: string): RewardSummary {
+  const c = parseRewardRun(merge({
+    out: dir, base, kind, world: worldOf(cfg), objective: { kind: 'margin', margins: 'small' },
+    data: { helpfulnessPrompts: q(cfg, 1200, 150), safetyPrompts: q(cfg, kind === 'safety' ? 1800 : 1200, 150), mix: 'llama2', heldoutPrompts: q(cfg, 1000, 100) },
+    stage: { epochs: 1, groupsPerStep: 24, optim: { lr: 3e-4 } },
+  }, cfg.rm), `recipe config: rm (${kind})`);
+  return runRewardModel(c);
+}
+
+export interface RewardModels {
+  helpfulness: string;
+  safety: string;
+}
+
+export function rsRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): RsRunSummary {
+  const c = parseRsRun(merge({
+    out: dir, policy, rewardModels: rms, world: worldOf(cfg), template: 'llama3',
+    data: { prompts: q(cfg, 600, 48) },
+    stage: {
+      k: q(cfg, 10, 4), sampling: { temperature: 0.6, maxTokens: 48 },
+      sweep: { ks: cfg.quick ? [1, 2, 4] : [1, 2, 4, 8, 16], temperatures: cfg.quick ? [0.6, 1.2] : [0.6, 0.8, 1.0, 1.2, 1.4], prompts: q(cfg, 32, 8) },
+    },
+    sweep: true,
+    sft: { epochs: 1, rowsPerStep: 8, optim: { lr: 3e-4 } },
+    eval: evalOf(cfg),
+  }, cfg.rs), 'recipe config: rs');
+  return runRs(c);
+}
+
+export function dpoRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): DpoRunSummary {
+  const c = parseDpoRun(merge({
+    out: dir, policy, rewardModels: rms, world: worldOf(cfg), template: 'llama3',
+    data: { source: 'on-policy', prompts: q(cfg, 1500, 64), sampling: { n: q(cfg, 8, 4), pairing: 'disjoint', sampling: { temperature: 0.7, maxTokens: 48 } } },
+    stage: { beta: 0.1, nllWeight: 0.2, epochs: 2, batchPairs: 16, optim: { lr: 5e-5 } },
+    eval: evalOf(cfg),
+  }, cfg.dpo), 'recipe config: dpo');
+  return runDpo(c);
+}
+
+export function ppoRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): PpoRunSummary {
+  const c = parsePpoRun(merge({
+    out: dir, policy, rewardModels: rms, world: worldOf(cfg), template: 'llama3',
+    data: { prompts: q(cfg, 2000, 128), heldout: q(cfg, 64, 16) },
+    stage: {
+      iterations: q(cfg, 30, 3), batchSize: q(cfg, 64, 16), miniBatch: 16, ppoEpochs: 1, klBeta: 0.05, optim: { lr: 1e-4 },
+      sampling: { temperature: 1.0, topP: 1.0, maxTokens: 48 }, eval: { every: q(cfg, 5, 3), prompts: q(cfg, 64, 16) },
+    },
+    eval: evalOf(cfg),
+  }, cfg.ppo), 'recipe config: ppo');
+  return runPpo(c);
+}
+
+export function gattRun(cfg: RecipeConfig, policy: string, dir: string): GattRunSummary {
+  const c = parseGattRun(merge({
+    out: dir, policy, world: worldOf(cfg), template: 'llama3',
+    data: { dialogues: q(cfg, 200, 16), heldout: q(cfg, 40, 8), maxConstraints: 2 },
+    stage: {
+      answers: 'model-or-oracle', turns: q(cfg, 20, 6), prefixesPerDialogue: q(cfg, 6, 3), evalTurns: q(cfg, 20, 6),
+      contextLength: q(cfg, 1024, 384), sampling: { temperature: 0.6, maxTokens: 48 },
+    },
+    sft: { epochs: q(cfg, 3, 1), rowsPerStep: 8, optim: { lr: 1e-3 } },
+  }, cfg.gatt), 'recipe config: gatt');
+  return runGatt(c);
+}
+
+/** Every model of the run on the same held-out prompts: helpfulness, violation and false-refusal rates, win rates. */
+export function evalRun(cfg: RecipeConfig, models: { name: string; path: string }[], rms: RewardModels, dir: string): EvalReport {
+  const c = parseEvalRun(merge({
+    out: dir, world: worldOf(cfg),
+    prompts: { heldout: q(cfg, 300, 32), safety: q(cfg, 100, 16), systemRate: 0.1 },
+    generation: { maxTokens: 64, temperature: 0 },
+    models: models.map((m) => ({ ...m, format: 'chat', template: 'llama3' })),
+    winRates: models.filter((m) => m.name !== 'sft' && m.name !== 'pretrained').map((m) => [m.name, 'sft']),
+    rewardModels: [
+      { name: 'helpfulness RM', path: rms.helpfulness, prompts: q(cfg, 300, 32) },
+      { name: 'safety RM', path: rms.safety, prompts: q(cfg, 300, 32) },
+    ],
+  }, cfg.eval), 'recipe config: eval');
+  return runEval(c);
+}
+
+export const modelFile = (dir: string) => join(dir, 'model.gguf');
