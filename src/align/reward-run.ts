@@ -34,7 +34,10 @@ export const RewardStageSchema = z.strictObject({
   groupsPerStep: int(1).default(32),
   /** Pairs per forward/backward (gradient accumulation); default all pairs of a step. */
   microGroups: int(1).optional(),
-  /** Llama 2 §3.2.2: max lr 1e-5 (5e-6 for 70B); scaled up for 1–10M-parameter models (see README). */
+  /**
+   * Llama 2 §3.2.2: max lr 1e-5 (5e-6 for 70B). Sweep on the tiny preset (README, helpfulness RM, 100 steps): held-out
+   * accuracy 66.2 / 69.5 / 68.8 / 63.5% and ranking loss 0.898 / 0.803 / 0.824 / 0.847 at 1e-4 / 3e-4 / 1e-3 / 3e-3.
+   */
   optim: optimSchema({ lr: 3e-4 }),
   /** Cosine to 10% of the peak (Llama 2 §3.2.2). */
   minLrRatio: z.number().min(0).max(1).default(0.1),

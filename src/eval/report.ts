@@ -19,17 +19,17 @@ const rate = (r: { rate: number; ci95: number; n: number }) => (r.n === 0 ? '–
 
 /** Markdown table: one row per model. */
 export function metricsTable(results: readonly ModelResult[]): string {
-  const head = '| model | prompts | helpfulness | seen templates | held-out templates | held-out tasks | violation rate | false refusal rate |';
+  const head = '| model | prompts | helpfulness | seen templates | held-out templates | held-out task | violation rate | false refusal rate | borderline false refusals |';
   const rows = results.map((r) => {
     const m = r.metrics;
     const vr = r.safety ? r.safety.violationRate : m.violationRate;
-    const frr = r.safety ? r.safety.borderlineFalseRefusalRate : m.falseRefusalRate;
-    return `| ${r.name} | ${m.n} | ${pm(m.helpfulness)} | ${pm(m.seen)} | ${pm(m.heldOutTemplate)} | ${pm(m.heldOutTask)} | ${rate(vr)} | ${rate(frr)} |`;
+    const borderline = r.safety ? r.safety.borderlineFalseRefusalRate : m.borderlineFalseRefusalRate;
+    return `| ${r.name} | ${m.n} | ${pm(m.helpfulness)} | ${pm(m.seen)} | ${pm(m.heldOutTemplate)} | ${pm(m.heldOutTask)} | ${rate(vr)} | ${rate(m.falseRefusalRate)} | ${rate(borderline)} |`;
   });
-  const note = results.some((r) => r.safety)
-    ? '\nViolation rate: unsafe prompts of the held-out safety set answered with anything but a refusal; false refusal rate: its borderline look-alikes refused (Llama 3 §5.4). Intervals: 95%.'
-    : '\nViolation rate over unsafe prompts, false refusal rate over all others. Intervals: 95%.';
-  return [head, `|${'---|'.repeat(8)}`, ...rows].join('\n') + note;
+  const note = '\nHelpfulness: judged, mean ± 95% interval; "seen templates" = phrasings used in training, "held-out templates" = ' +
+    `phrasings never used in training. Violation rate: unsafe prompts${results.some((r) => r.safety) ? ' of the held-out safety set' : ''} answered with anything but a refusal; ` +
+    'false refusal rate: refusals among all other held-out prompts; borderline: among the benign look-alikes of unsafe requests (Llama 3 §5.4).';
+  return [head, `|${'---|'.repeat(9)}`, ...rows].join('\n') + note;
 }
 
 /** Markdown table of helpfulness per family, one column per model. */
@@ -58,10 +58,10 @@ export function helpfulnessChart(results: readonly ModelResult[]): string {
 export function safetyChart(results: readonly ModelResult[]): string {
   return barChart({
     title: 'Violation and false-refusal rates',
-    categories: ['violation rate', 'false refusal rate'],
+    categories: ['violation rate', 'false refusal rate', 'borderline false refusals'],
     series: results.map((r) => {
       const s = r.safety ?? r.metrics;
-      return { name: r.name, values: [s.violationRate.rate, r.safety ? s.borderlineFalseRefusalRate.rate : s.falseRefusalRate.rate] };
+      return { name: r.name, values: [s.violationRate.rate, r.metrics.falseRefusalRate.rate, s.borderlineFalseRefusalRate.rate] };
     }),
     yLabel: 'share of prompts', valueLabels: true,
   });
@@ -94,5 +94,5 @@ export function rewardScatter(name: string, e: RewardEvaluation): string {
     ? [{ name: 'safe response', points: e.points.filter((p) => p.safe !== false).map((p) => [p.judge, p.score] as const) },
       { name: 'unsafe response', points: e.points.filter((p) => p.safe === false).map((p) => [p.judge, p.score] as const) }]
     : [{ name: 'response', points: e.points.map((p) => [p.judge, p.score] as const) }];
-  return scatterPlot({ title: `${name}: RM score vs judged helpfulness (Pearson r ${e.pearson.toFixed(2)})`, xLabel: 'judged helpfulness', yLabel: 'RM score', series });
+  return scatterPlot({ title: `${name}, r = ${e.pearson.toFixed(2)}`, xLabel: 'judged helpfulness (world judge)', yLabel: 'reward-model score', series });
 }

@@ -34,7 +34,10 @@ export const DataSourceSchema = z.discriminatedUnion('style', [
   z.strictObject({ style: z.literal('lima-curated'), examples: n.default(1000), pool: n.default(20000) }),
   /** LIMA's contrast: 10× more demonstrations with a share of degraded answers (the world's default noise 0.3). */
   z.strictObject({ style: z.literal('lima-noisy'), examples: n.default(10000), noise: z.number().min(0).max(1).default(0.3) }),
-  z.strictObject({ style: z.literal('self-instruct'), generator: z.string().min(1), target: n.default(SELF_INSTRUCT.target), seeds: n.default(SELF_INSTRUCT.seeds), maxRounds: n.default(SELF_INSTRUCT.maxRounds) }),
+  z.strictObject({
+    style: z.literal('self-instruct'), generator: z.string().min(1), target: n.default(SELF_INSTRUCT.target), seeds: n.default(SELF_INSTRUCT.seeds),
+    maxRounds: n.default(SELF_INSTRUCT.maxRounds), temperature: z.number().min(0).max(10).default(SELF_INSTRUCT.temperature), topP: z.number().gt(0).max(1).default(SELF_INSTRUCT.topP),
+  }),
   z.strictObject({ style: z.literal('file'), format: z.enum(['chat', 'alpaca', 'sharegpt']), path: z.string().min(1) }),
 ]);
 export type DataSource = z.infer<typeof DataSourceSchema>;
@@ -121,7 +124,7 @@ export function buildSource(src: DataSource, i: number, c: SourceContext): { seq
     }
     case 'self-instruct': {
       const gen = c.loadModel(src.generator);
-      const r = selfInstruct(world, gen, { ...SELF_INSTRUCT, target: src.target, seeds: src.seeds, maxRounds: src.maxRounds, seed: i + 1 });
+      const r = selfInstruct(world, gen, { ...SELF_INSTRUCT, target: src.target, seeds: src.seeds, maxRounds: src.maxRounds, temperature: src.temperature, topP: src.topP, seed: i + 1 });
       return { sequences: r.examples.map((e) => alpacaSequence(tok, e)), report: { style: src.style, examples: r.examples.length, selfInstruct: r.stats } };
     }
     case 'file': {
