@@ -100,7 +100,7 @@ export function pretrainConfig(cfg: RecipeConfig, data: DataResult, world: World
     schedule: cfg.quick ? { steps: 120, warmupSteps: 10, annealSteps: 20 } : { steps: 1500, warmupSteps: 75, annealSteps: 150 },
     stages: [{ fromStep: 0, seqLen: 128, batchSize: 16 }],
     eval: { every: cfg.quick ? 60 : 250, sequences: 64 },
-    checkpoint: { every: cfg.quick ? 20 : 50, keep: 4 },
+    checkpoint: { every: cfg.quick ? 5 : 50, keep: 4 }, // the averaged checkpoints all lie in the annealing steps
     average: { checkpoints: 4 },
     sample: { prompt: 'The', tokens: 32 },
   };
