@@ -1,5 +1,6 @@
 #include "thread_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -31,6 +32,7 @@ class Pool {
 
   void resize(int n) {
     if (n < 1) n = 1;
+    if (n > 4096) n = 4096;
     if (n == n_threads_) return;
     stop();
     n_threads_ = n;
@@ -39,7 +41,7 @@ class Pool {
     // job before the new thread gets scheduled, and a worker that read the bumped generation as "seen" would
     // sleep through that job while run() spins forever waiting for it.
     const uint64_t seen = generation_.load(std::memory_order_acquire);
-    for (int i = 1; i < n; i++) workers_.emplace_back([this, i, seen] { worker(i, seen); });
+    for (int i = 1; i < n; i++) workers_.emplace_back([this, seen] { worker(seen); });
   }
 
   void run(int64_t n_tasks, const std::function<void(int64_t)>& fn) {
@@ -51,16 +53,23 @@ class Pool {
     std::lock_guard<std::mutex> busy(run_mutex_);  // one parallel region at a time
     fn_ = &fn;
     n_tasks_ = n_tasks;
-    pending_.store(n_threads_ - 1, std::memory_order_relaxed);
+    n_chunks_ = static_cast<int>(std::min<int64_t>(n_threads_, n_tasks));  // n_threads_ < 2^16 (resize)
+    done_.store(0, std::memory_order_relaxed);
+    uint64_t job;
     {
       std::lock_guard<std::mutex> lk(m_);
-      generation_.fetch_add(1, std::memory_order_release);
+      job = generation_.load(std::memory_order_relaxed) + 1;
+      // The claim word (job, chunk count, next chunk) is published before the generation: a worker that sees the
+      // new generation also sees this job's claims start at chunk 0.
+      claim_.store(job << 32 | static_cast<uint64_t>(n_chunks_) << 16, std::memory_order_release);
+      generation_.store(job, std::memory_order_release);
     }
     cv_.notify_all();
-    do_chunk(0);
-    // Spin briefly (the workers finish within microseconds on an idle machine), then yield the core: on an
-    // oversubscribed machine the worker we wait for may need this very core to run at all.
-    for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; spins++) {
+    // The calling thread claims chunks too, so when a worker has not been scheduled yet (another process holds
+    // its core) the caller runs that worker's chunk itself instead of waiting for it.
+    while (claim_and_run(job)) {
+    }
+    for (int spins = 0; done_.load(std::memory_order_acquire) != n_chunks_; spins++) {
       if (spins < kSpinPauses) _mm_pause();
       else std::this_thread::yield();
     }
@@ -68,13 +77,25 @@ class Pool {
   }
 
  private:
-  void do_chunk(int id) {
-    // Static contiguous chunks: thread id gets tasks [id*n/T, (id+1)*n/T).
-    int64_t begin = n_tasks_ * id / n_threads_, end = n_tasks_ * (id + 1) / n_threads_;
+  // Chunks are static (chunk c is always tasks [c·n/C, (c+1)·n/C)), so results never depend on timing; only
+  // which thread runs a chunk does. Returns false when this job has no chunk left, or is no longer the current
+  // job (a worker that woke late must not touch the next job's state).
+  bool claim_and_run(uint64_t job) {
+    uint64_t word = claim_.load(std::memory_order_acquire);
+    // Everything the check needs is in the word itself: n_chunks_ may already be the next job's.
+    for (;;) {
+      if ((word >> 32) != (job & 0xffffffffu) || (word & 0xffff) >= ((word >> 16) & 0xffff)) return false;
+      if (claim_.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+    }
+    // A successful claim of the current job: fn_ and n_tasks_ stay this job's until its last chunk is done.
+    const int64_t c = static_cast<int64_t>(word & 0xffff), chunks = static_cast<int64_t>((word >> 16) & 0xffff);
+    const int64_t begin = n_tasks_ * c / chunks, end = n_tasks_ * (c + 1) / chunks;
     for (int64_t t = begin; t < end; t++) (*fn_)(t);
+    done_.fetch_add(1, std::memory_order_acq_rel);
+    return true;
   }
 
-  void worker(int id, uint64_t seen) {
+  void worker(uint64_t seen) {
     for (;;) {
       uint64_t g;
       int spins = 0;
@@ -90,8 +111,8 @@ class Pool {
       }
       if (quit_.load()) return;
       seen = g;
-      do_chunk(id);
-      pending_.fetch_sub(1, std::memory_order_acq_rel);
+      while (claim_and_run(g)) {
+      }
     }
   }
 
@@ -110,7 +131,9 @@ class Pool {
   std::mutex m_, run_mutex_;
   std::condition_variable cv_;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> claim_{0};  // (job & 0xffffffff) << 32 | chunk count << 16 | next chunk to claim
+  std::atomic<int> done_{0};        // chunks of the current job finished
+  int n_chunks_ = 0;
   std::atomic<bool> quit_{false};
   const std::function<void(int64_t)>* fn_ = nullptr;
   int64_t n_tasks_ = 0;

@@ -113,6 +113,33 @@ test('native: bit-identical results with 1 and 2 threads', { skip: skipNative },
   }
 });
 
+test('native: thousands of small split products on an oversubscribed pool (5 threads on this machine) match one thread bit for bit', { skip: skipNative }, () => {
+  // Workers claim chunks as they get scheduled, the caller included; late workers must never touch the next
+  // product, and a product must never finish before all its chunks have.
+  const addon = nativeAddon()!;
+  const before = addon.info().threads;
+  const rng = new Rng(9);
+  const shapes: MatmulDims[] = [
+    { M: 1, K: 288, N: 768, transA: false, transB: true, accumulate: false },
+    { M: 3, K: 128, N: 130, transA: false, transB: true, accumulate: true },
+    { M: 40, K: 64, N: 50, transA: false, transB: false, accumulate: false },
+  ];
+  const ops = shapes.map((d) => ({ d, o: operands(rng, d) }));
+  try {
+    addon.setThreads(1);
+    const want = ops.map(({ d, o }) => { const c = o.c.slice(); native!(c, o.a, o.b, d); return Buffer.from(c.buffer); });
+    addon.setThreads(5);
+    for (let i = 0; i < 3000; i++) {
+      const k = i % ops.length, { d, o } = ops[k]!;
+      const c = o.c.slice();
+      native!(c, o.a, o.b, d);
+      if (!Buffer.from(c.buffer).equals(want[k]!)) assert.fail(`call ${i}: ${JSON.stringify(d)} differs from the 1-thread result`);
+    }
+  } finally {
+    addon.setThreads(before);
+  }
+});
+
 test('native: bad arguments throw RangeError and write nothing', { skip: skipNative }, () => {
   const d = { M: 4, K: 5, N: 6, transA: false, transB: true, accumulate: false };
   const a = new Float32Array(20), b = new Float32Array(30), c = new Float32Array(24).fill(7);

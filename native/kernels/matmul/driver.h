@@ -32,10 +32,11 @@ struct MatmulImpl {
 // K = N = 4096: M=8 42 vs 25, M=32 85 vs 69, M=64 102 vs 96, M=96 94 vs 113; K = N = 768: M=64 137 vs 123,
 // M=128 140 vs 143.
 constexpr int64_t kGemvMaxM = 64;
-// Below this many multiply-adds (~4-8 µs on one core) a product runs on the calling thread. Splitting it would save
-// a few µs on an idle machine, but when another process holds the second core, the call waits for the pool's
-// worker to be scheduled: 1×288×768 took 1.4 ms instead of 7 µs under load average 4 on 2 cores.
-constexpr int64_t kMinParallelMacs = 1 << 18;
+// Below this many multiply-adds (~1 µs on one core) a product runs on the calling thread: the hand-off to the pool
+// costs about that much. The pool never makes the caller wait for a worker that is not running (the caller claims
+// its chunk itself), so splitting is safe on a busy machine too; with a 2^18 threshold, which a pool without that
+// property needed, stories15M decode on 2 idle threads ran at 0.73× llama-bench.
+constexpr int64_t kMinParallelMacs = 1 << 15;
 
 inline bool matmul_uses_gemv(const GemmArgs& g) { return g.transB && (!g.transA || g.M == 1) && g.M <= kGemvMaxM; }
 
