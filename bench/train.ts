@@ -1,5 +1,6 @@
 // `npm run bench -- train [--steps N] [--profile] [--no-infer] [--cpu]`: tokens/s of full training steps (forward, backward,
-// global-norm clipping, AdamW) at the stories15M shape, B 8 × T 256, vocab 32000, beside PyTorch CPU on the same
+// global-norm clipping, AdamW) at the stories15M shape, B 8 × T 256, vocab 32000 (float32, and bf16 products on AMX
+// where the CPU has it), beside PyTorch CPU on the same
 // shape in the same run (bench/peers/train.py at full strength: OpenBLAS, tcmalloc, 2 threads; /work/shared/peers.md),
 // and F32 inference prefill/decode tokens/s of stories15M and stories110M through the KV-cache decoder.
 // --profile times every kernel call of one training step (which op the step's time goes to). --cpu times both
@@ -9,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as T from '../src/tensor/index.js';
-import { backendName, kernels, setThreads } from '../src/tensor/backend.js';
+import { backendName, kernels, resetMatmulPrecision, setMatmulPrecision, setThreads } from '../src/tensor/backend.js';
 import type { ModelConfig } from '../src/model/config.js';
 import { initLlama, type Llama } from '../src/model/llama.js';
 import { Decoder, KVCache } from '../src/model/inference.js';
@@ -170,6 +171,12 @@ export async function run(args: string[]): Promise<BenchReport> {
   const ours = benchTrain(steps, profile, notes);
   const peer = benchPeer(steps, notes);
   rows.push(row('train stories15m B8×T256 (fwd+bwd+clip+AdamW)', 'tokens/s', ours, peer?.name ?? null, peer?.tokS ?? null));
+  // Mixed precision (train config `matmulPrecision: "bf16"`) where the CPU has AMX; the peer stays float32.
+  if (setMatmulPrecision('bf16') === 'bf16') {
+    const bf16 = benchTrain(steps, false, notes);
+    rows.push(row('train stories15m B8×T256, matmulPrecision bf16 (AMX)', 'tokens/s', bf16, peer ? `${peer.name}, float32` : null, peer?.tokS ?? null));
+  }
+  resetMatmulPrecision();
   if (!args.includes('--no-infer')) {
     for (const [name, c] of [['stories15m', stories15m()], ['stories110m', stories110m()]] as const) {
       const r = benchInference(c, 128, 64);

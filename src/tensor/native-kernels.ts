@@ -40,7 +40,13 @@ export interface NativeKernelFns {
 }
 
 type PositionalMatmul = (c: F32, a: F32, b: F32, M: number, K: number, N: number, transA: boolean, transB: boolean, accumulate: boolean,
-  batch?: number, strideA?: number, strideB?: number, strideC?: number) => void;
+  batch?: number, strideA?: number, strideB?: number, strideC?: number, precision?: 'f32' | 'bf16') => void;
+
+/**
+ * The precision of every matrix product the adapter issues (backend.ts `setMatmulPrecision`); undefined leaves
+ * the addon's default (float32, or LLAMATS_MATMUL).
+ */
+export const matmulSettings: { precision: 'f32' | 'bf16' | undefined } = { precision: undefined };
 
 /** The kernel names of NativeKernelFns that the loaded addon provides. */
 export function nativeKernelNames(addon: NativeAddon): string[] {
@@ -72,7 +78,7 @@ export function nativeKernels(addon: NativeAddon): Kernels {
     name: `native/${addon.info().isa}`,
     // Positional form (bind_matmul.cpp): ~1 µs less per call than passing the dims object, 7 calls per layer at decode.
     matmul: matmul
-      ? (c, a, b, d) => (matmul as unknown as PositionalMatmul)(c, a, b, d.M, d.K, d.N, d.transA, d.transB, d.accumulate, d.batch, d.strideA, d.strideB, d.strideC)
+      ? (c, a, b, d) => (matmul as unknown as PositionalMatmul)(c, a, b, d.M, d.K, d.N, d.transA, d.transB, d.accumulate, d.batch, d.strideA, d.strideB, d.strideC, matmulSettings.precision)
       : r.matmul,
     add: add ?? r.add,
     mul: mul ?? r.mul,

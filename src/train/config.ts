@@ -149,6 +149,13 @@ export const TrainConfigSchema = z.strictObject({
     .prefault({}),
   /** Log a metrics row and refresh the progress bar every N steps. */
   logEvery: int(1).default(1),
+  /**
+   * Precision of the matrix products. 'bf16' is mixed precision as Llama trained (Llama 3 §3.3.2: bf16 compute,
+   * fp32 where it matters): bf16 operands, float32 sums, float32 weights, optimizer state and everything else; on
+   * CPUs with AMX it makes a step ~2× faster; elsewhere it falls back to 'f32'. 'f32' is bit-reproducible across
+   * machines with the same instruction set.
+   */
+  matmulPrecision: z.enum(['f32', 'bf16']).default('f32'),
 });
 
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;

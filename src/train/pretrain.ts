@@ -2,7 +2,9 @@
 // summary puts the validation loss next to the unigram baseline of the same held-out tokens: the loss a model
 // with no context would reach.
 import { join } from 'node:path';
+import { resetMatmulPrecision, setMatmulPrecision } from '../tensor/backend.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { log } from '../util/progress.js';
 import type { TrainConfig } from './config.js';
 import { train, type TrainOptions } from './loop.js';
 import { openData } from './open-data.js';
@@ -27,7 +29,13 @@ export interface PretrainSummary {
 export function pretrain(cfg: TrainConfig, opts: TrainOptions = {}): PretrainSummary {
   const t0 = performance.now();
   const data = openData(cfg, opts.resume ?? false);
-  const r = train(cfg, data, opts);
+  if (cfg.matmulPrecision === 'bf16' && setMatmulPrecision('bf16') !== 'bf16') log('train: matmulPrecision bf16 needs AMX (this CPU or backend has none): float32 products');
+  let r: ReturnType<typeof train>;
+  try {
+    r = train(cfg, data, opts);
+  } finally {
+    if (cfg.matmulPrecision === 'bf16') resetMatmulPrecision();
+  }
   const done = r.step === cfg.schedule.steps;
   const sample = done && data.tokenizer && cfg.sample.tokens > 0 ? sampleText(r.model, data.tokenizer, cfg.sample) : null;
   const exported = done ? exportModel(r.model, data.tokenizer, cfg.out, cfg.export) : [];
