@@ -27,13 +27,15 @@ export interface PackConfig {
   resetPositions: boolean;
 }
 
+/** B rows of T positions; every array is [B, T], row-major. */
 export interface Batch {
   B: number;
   T: number;
-  /** Each [B, T], row-major. */
   tokens: Int32Array;
   targets: Int32Array;
+  /** Document number within the row: attention stays inside a document (Llama 3 §3.2). */
   segIds: Int32Array;
+  /** RoPE position of each token (reset at each document start when resetPositions). */
   positions: Int32Array;
 }
 

@@ -3,6 +3,7 @@
 // (every tensor dequantized into the ParameterSet), with the tokenizer that travels in the same file or folder.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pythonJson } from '../io/hf/python-json.js';
 import { f32Tensor, loadModel as loadWeightSet, saveModel, type SaveModelOptions } from '../io/model-file.js';
 import { readF32, type WeightSet, type WeightTensor, type WeightType } from '../io/weights.js';
 import { GGML } from '../io/quant/types.js';
@@ -104,7 +105,14 @@ export function saveTrainedModel(path: string, model: Llama, tokenizer: Tokenize
   if (tokenizer) {
     save.tokenizerMetadata = tokenizerToGgufMetadata(tokenizer, opts.chatTemplate ? { chatTemplate: opts.chatTemplate } : {});
     save.special = { bos: tokenizer.bos, eos: [tokenizer.eos, ...tokenizer.stopIds.filter((i) => i !== tokenizer.eos)] };
-    save.tokenizerFiles = new Map([['tokenizer.json', JSON.stringify(tokenizerToHfJson(tokenizer))]]);
+    const piece = (id: number) => tokenizer.idToPiece(id);
+    save.tokenizerFiles = new Map([
+      ['tokenizer.json', `${JSON.stringify(tokenizerToHfJson(tokenizer), null, 2)}\n`],
+      ['tokenizer_config.json', pythonJson({
+        add_bos_token: true, add_eos_token: false, bos_token: piece(tokenizer.bos), eos_token: piece(tokenizer.eos),
+        clean_up_tokenization_spaces: false, model_max_length: model.config.maxSeqLen, tokenizer_class: 'PreTrainedTokenizerFast',
+      })],
+    ]);
   }
   saveModel(path, model.config, tensors, save);
 }

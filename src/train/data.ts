@@ -2,19 +2,11 @@
 // that resumes the stream exactly, fixed held-out batches, and a baseline to judge the validation loss by.
 // Two implementations: corpus.ts (the bundled corpora through src/data's mixer and packer, with a trained
 // tokenizer) and synthetic.ts (a seeded toy language, for tests and benchmarks).
+import type { Batch } from '../data/pack.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 
-/** B rows of T positions (row-major [B, T] arrays), as src/data/pack.ts produces them. */
-export interface Batch {
-  B: number;
-  T: number;
-  tokens: Int32Array;
-  targets: Int32Array;
-  /** Document number within the row: attention stays inside a document (Llama 3 §3.2). */
-  segIds: Int32Array;
-  /** RoPE position of each token. */
-  positions: Int32Array;
-}
+/** B rows of T positions with document ids and positions, as src/data/pack.ts packs them. */
+export type { Batch };
 
 export interface TrainData {
   readonly vocabSize: number;
