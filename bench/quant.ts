@@ -6,6 +6,8 @@
 // - prefill M = 128: multiply-adds per second beside the float32 SGEMM (addon.matmul) on the same shape;
 // - whole-model decode tok/s (Decoder, prefill 16 tokens then 32 decode steps) at the stories15M and stories110M
 //   shapes with random weights of each type, beside the bandwidth bound = stream GB/s ÷ weight bytes per token.
+// Q8_0 and Q4_0 also run on their load-time packed layout (native/kernels/qpack/, "x16" rows), which is what
+// inference uses on AVX-512.
 // Weights are random blocks with sane scales (speed does not depend on the values). Rounds alternate the cases and
 // each keeps its best, so other processes' load hits every row alike; --cpu times by process CPU time (use with
 // --threads 1 on a busy machine: the streaming-read reference is timed the same way).
@@ -14,13 +16,14 @@ import type { BenchReport, BenchRow } from './main.js'; // types only: main.js a
 import type { ModelConfig } from '../src/model/config.js';
 import { Decoder, KVCache } from '../src/model/inference.js';
 import { stories110m, stories15m } from '../src/model/presets.js';
-import type { InferenceWeights, WeightMatrix } from '../src/model/weights.js';
+import { packForInference, type InferenceWeights, type WeightMatrix } from '../src/model/weights.js';
 import { nativeAddon } from '../src/tensor/native.js';
 import { QUANT_MATMUL_TYPES } from '../src/tensor/ref/quant-matmul.js';
 import { f32ToBf16, f32ToF16 } from '../src/io/quant/f16.js';
 import { Rng } from '../src/util/rng.js';
 
 type MatmulQuant = (out: Float32Array, x: Float32Array, w: Uint8Array, type: number, M: number, K: number, N: number) => void;
+type PackQuant = (w: Uint8Array, type: number, N: number, K: number, force?: boolean) => Uint8Array | undefined;
 type Matmul = (c: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number, transA: boolean, transB: boolean, accumulate: boolean) => void;
 
 const TYPES = [...QUANT_MATMUL_TYPES].map(([id, t]) => ({ id, ...t }));
@@ -81,14 +84,15 @@ function timeIt(fn: () => void, minSeconds = 0.2): number {
 }
 
 /** A random model of `type` (norms f32); null when the type's block does not divide the model's row lengths. */
-function randomModel(rng: Rng, c: ModelConfig, type: number): { weights: InferenceWeights; bytes: number } | null {
+function randomModel(rng: Rng, c: ModelConfig, type: number, pack: boolean): { weights: InferenceWeights; bytes: number } | null {
   const t = QUANT_MATMUL_TYPES.get(type)!;
   if (c.dim % t.block || c.ffnDim % t.block || (c.nHeads * c.headDim) % t.block) return null;
   let bytes = 0;
   const m = (rows: number, cols: number): WeightMatrix => {
     const b = randomWeights(rng, type, rows, cols);
     bytes += b.length;
-    return { kind: 'quant', rows, cols, ggmlType: type, bytes: b };
+    const w: WeightMatrix = { kind: 'quant', rows, cols, ggmlType: type, bytes: b };
+    return pack ? packForInference(w) : w;
   };
   const qd = c.nHeads * c.headDim, kvd = c.nKvHeads * c.headDim;
   const ones = (n: number) => new Float32Array(n).fill(1);
@@ -98,6 +102,7 @@ function randomModel(rng: Rng, c: ModelConfig, type: number): { weights: Inferen
   }));
   const embd = m(c.vocabSize, c.dim);
   const output = c.tiedEmbeddings ? embd : m(c.vocabSize, c.dim);
+  if (pack && !('packed' in layers[0]!.wq)) return null; // no packed layout for this type here
   return { weights: { tokEmbd: embd, layers, norm: ones(c.dim), output }, bytes };
 }
 
@@ -115,6 +120,8 @@ export async function run(args: string[]): Promise<BenchReport> {
   if (cpu) now = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
   addon.setThreads(threads);
   const mmq = addon.matmulQuant as MatmulQuant;
+  const mmqp = addon.matmulQuantPacked as MatmulQuant | undefined;
+  const packQuant = addon.packQuant as PackQuant | undefined;
   const matmul = addon.matmul as Matmul | undefined;
   const streamSum = addon.streamSum as ((x: Float32Array) => number) | undefined;
   const load = loadavg()[0]!.toFixed(1);
@@ -124,8 +131,9 @@ export async function run(args: string[]): Promise<BenchReport> {
   const ws = new Map(TYPES.map((t) => [t.id, randomWeights(rng, t.id, N, K)]));
   const x = randn(rng, 128 * K), out = new Float32Array(128 * 32768);
   const wf32 = randn(rng, N * K);
+  const packed = new Map(TYPES.map((t) => [t.id, packQuant?.(ws.get(t.id)!, t.id, N, K)]).filter((e): e is [number, Uint8Array] => e[1] !== undefined));
   const models = (quick ? [stories15m()] : [stories15m(), stories110m()]).flatMap((c) =>
-    TYPES.map((t) => ({ c, t, m: randomModel(rng, c, t.id) })).filter((e) => e.m !== null),
+    TYPES.flatMap((t) => [false, true].map((pack) => ({ c, t, pack, m: randomModel(rng, c, t.id, pack) }))).filter((e) => e.m !== null),
   );
   // W larger than the last-level cache: the decode regime of real models (bytes come from DRAM).
   const NBIG = 32768;
@@ -146,9 +154,11 @@ export async function run(args: string[]): Promise<BenchReport> {
       for (const M of Ms) keep(`${t.name} M=${M}`, (M * N * K) / timeIt(() => mmq(out, x, w, t.id, M, K, N)) / 1e9);
       const wb = wsBig.get(t.id);
       if (wb) keep(`${t.name} big`, wb.length / timeIt(() => mmq(out, x, wb, t.id, 1, K, NBIG)) / 1e9);
+      const p = packed.get(t.id);
+      if (p && mmqp) for (const M of Ms) keep(`${t.name} x16 M=${M}`, (M * N * K) / timeIt(() => mmqp(out, x, p, t.id, M, K, N)) / 1e9);
     }
     if (matmul) keep('f32 M=128', (128 * N * K) / timeIt(() => matmul(out, x, wf32, 128, K, N, false, true, false)) / 1e9);
-    for (const { c, t, m } of models) {
+    for (const { c, t, pack, m } of models) {
       const d = new Decoder(c, m!.weights);
       const prompt = Array.from({ length: 16 }, (_, i) => (i * 7919) % c.vocabSize);
       const cache = new KVCache(c, 64);
@@ -156,7 +166,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       const t0 = now();
       const steps = 32;
       for (let s = 0; s < steps; s++) d.forward([(s * 31) % c.vocabSize], cache);
-      keep(`decode ${c.dim} ${t.name}`, steps / (now() - t0));
+      keep(`decode ${c.dim} ${t.name}${pack ? ' x16' : ''}`, steps / (now() - t0));
     }
     process.stderr.write(`quant bench: round ${round + 1}/${rounds} done\n`);
   }
@@ -173,12 +183,19 @@ export async function run(args: string[]): Promise<BenchReport> {
     for (const M of Ms.filter((m) => m > 1)) {
       rows.push(row(`${M}×4096×4096 ${t.name}${M === 128 ? ' (prefill)' : ''}`, 'GMAC/s', best.get(`${t.name} M=${M}`)!, M === 128 && matmul ? 'f32 sgemm, same shape' : null, M === 128 ? best.get('f32 M=128') ?? null : null));
     }
+    if (packed.has(t.id)) {
+      rows.push(row(`gemv 4096×4096 ${t.name} packed x16`, 'GB/s', (best.get(`${t.name} x16 M=1`)! * 1e9 * bytes) / (N * K) / 1e9, 'stream read, same bytes', streamOf(bytes)));
+      for (const M of Ms.filter((m) => m > 1)) {
+        rows.push(row(`${M}×4096×4096 ${t.name} packed x16`, 'GMAC/s', best.get(`${t.name} x16 M=${M}`)!, `unpacked ${t.name}, same shape`, best.get(`${t.name} M=${M}`)!));
+      }
+    }
   }
-  for (const { c, t, m } of models) {
+  for (const { c, t, pack, m } of models) {
     const name = c.dim === 288 ? 'stories15M' : 'stories110M';
     const gbs = streamOf(m!.bytes);
     const bound = gbs ? (gbs * 1e9) / m!.bytes : null;
-    rows.push(row(`decode ${name} ${t.name} (${(m!.bytes / 2 ** 20).toFixed(1)} MiB/token)`, 'tok/s', best.get(`decode ${c.dim} ${t.name}`)!, 'bandwidth bound', bound));
+    const key = `${t.name}${pack ? ' x16' : ''}`;
+    rows.push(row(`decode ${name} ${key} (${(m!.bytes / 2 ** 20).toFixed(1)} MiB/token)`, 'tok/s', best.get(`decode ${c.dim} ${key}`)!, 'bandwidth bound', bound));
   }
   const info = addon.info();
   return {

@@ -2,6 +2,10 @@
 //   matmulQuant(out, x, w, ggmlType, M, K, N)       out[M, N] = x[M, K] · Wᵀ, W = N rows of K values in ggmlType
 //   dequantizeRow(out, w, ggmlType, row, K)         out[K] = row `row` of W as float
 //   quantizeActivations(out, x, ggmlType, M, K)      the activation rows the product would use (test hook)
+//   packQuant(w, ggmlType, N, K[, force])           Q8_0/Q4_0 W → a new Uint8Array in the x16 layout
+//                                                   (kernels/qpack/qpack.h); undefined for other types, and
+//                                                   unless force where this tier has no packed kernel (AVX-512)
+//   matmulQuantPacked(out, x, packed, ggmlType, M, K, N)   the product on packed weights (every tier)
 // K must be a multiple of the type's block (32 for Q8_0/Q4_0, 256 for Q4_K/Q6_K) and every array long enough,
 // else RangeError. The activations are quantized once per call (rows in parallel), then the rows of W are split
 // into contiguous static ranges, one per thread; each output element is computed by one thread with an
@@ -14,6 +18,7 @@
 
 #include "bind_util.h"
 #include "dispatch.h"
+#include "kernels/qpack/qpack.h"
 #include "kernels/quant/quant.h"
 #include "thread_pool.h"
 
@@ -106,9 +111,61 @@ static Napi::Value QuantizeActivations(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, (double)act_bytes);
 }
 
+static Napi::Value PackQuant(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t type, N, K, block, bytes, w_bytes;
+  ArrayArg<uint8_t> w;
+  if (!get_int(info, 1, "ggmlType", type) || !get_int(info, 2, "N", N) || !get_int(info, 3, "K", K, 1) ||
+      !check_type(env, type, K, block, bytes) || !count(env, "packQuant", {N, K / block * bytes}, w_bytes) || !get_array(info, 0, "w", w, w_bytes))
+    return env.Undefined();
+  const bool force = info.Length() > 4 && info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
+  if (!qpack::packable((int)type) || (!force && isa() != "avx512")) return env.Undefined();
+  Napi::Uint8Array dst = Napi::Uint8Array::New(env, (size_t)qpack::packed_bytes((int)type, N, K));
+  const int64_t G = qpack::groups(N);
+  parallel_range(G, std::max<int64_t>(1, 4096 / std::max<int64_t>(K / 32, 1)),
+                 [&](int64_t g0, int64_t g1) { qpack::pack((int)type, w.data, N, K, g0, g1, dst.Data()); });
+  return dst;
+}
+
+static Napi::Value MatmulQuantPacked(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t type, M, K, N, MK, MN, block, bytes;
+  ArrayArg<float> out, x;
+  ArrayArg<uint8_t> w;
+  if (!get_int(info, 3, "ggmlType", type) || !get_int(info, 4, "M", M) || !get_int(info, 5, "K", K, 1) || !get_int(info, 6, "N", N) ||
+      !check_type(env, type, K, block, bytes) || !count(env, "matmulQuantPacked", {M, K}, MK) || !count(env, "matmulQuantPacked", {M, N}, MN) ||
+      !get_array(info, 0, "out", out, MN) || !get_array(info, 1, "x", x, MK))
+    return env.Undefined();
+  if (!qpack::packable((int)type)) {
+    fail(env, "ggmlType: " + std::to_string(type) + " has no packed layout (Q4_0 2, Q8_0 8)");
+    return env.Undefined();
+  }
+  if (!get_array(info, 2, "packed", w, qpack::packed_bytes((int)type, N, K))) return env.Undefined();
+  if (M == 0 || N == 0) return env.Undefined();
+
+  static thread_local std::vector<uint8_t> act;
+  static thread_local std::vector<int32_t> corr;
+  int64_t act_bytes;
+  quantize_rows((int)type, x.data, M, K, act, act_bytes);
+  if ((int64_t)corr.size() < M * (K / 32)) corr.resize((size_t)(M * (K / 32)));
+  qpack::block_offsets((int)type, act.data(), act_bytes, M, K, corr.data());
+  const qpack::Args a{{(int)type, w.data, 0, act.data(), act_bytes, out.data, M, K, N}, corr.data()};
+  static const auto qgemm = isa() == "avx512" ? &avx512::qgemm_x16 : &ref::qgemm_x16;
+  const int64_t G = qpack::groups(N), threads = num_threads();
+  if (threads == 1 || M * N * K < kQuantMinParallelMacs || G == 1) {
+    qgemm(a, 0, G);
+  } else {
+    const int64_t tasks = std::min<int64_t>(threads, G);
+    parallel_for(tasks, [&](int64_t t) { qgemm(a, G * t / tasks, G * (t + 1) / tasks); });
+  }
+  return env.Undefined();
+}
+
 void register_quant(Napi::Env env, Napi::Object exports) {
   exports.Set("matmulQuant", Napi::Function::New(env, MatmulQuant, "matmulQuant"));
   exports.Set("dequantizeRow", Napi::Function::New(env, DequantizeRow, "dequantizeRow"));
+  exports.Set("packQuant", Napi::Function::New(env, PackQuant, "packQuant"));
+  exports.Set("matmulQuantPacked", Napi::Function::New(env, MatmulQuantPacked, "matmulQuantPacked"));
   exports.Set("quantizeActivations", Napi::Function::New(env, QuantizeActivations, "quantizeActivations"));
 }
 

@@ -16,7 +16,7 @@ import type { ModelConfig } from './config.js';
 import { Decoder } from './inference.js';
 import { Llama } from './llama.js';
 import { paramSpecs } from './params.js';
-import type { InferenceWeights, WeightMatrix } from './weights.js';
+import { packForInference, type InferenceWeights, type WeightMatrix } from './weights.js';
 
 export interface InferenceModel {
   path: string;
@@ -35,6 +35,11 @@ function matrix(ws: WeightSet, name: string): WeightMatrix {
   const [rows, cols] = t.shape as [number, number];
   if (t.ggmlType === GGML.F32.id) return { kind: 'f32', rows, cols, data: readF32(t, name) };
   return { kind: 'quant', rows, cols, ggmlType: t.ggmlType, bytes: t.read() };
+}
+
+/** A matrix that only enters products: in the backend's packed layout where it has one (weights.ts). */
+function linear(ws: WeightSet, name: string): WeightMatrix {
+  return packForInference(matrix(ws, name));
 }
 
 function vector(ws: WeightSet, name: string): Float32Array {
@@ -66,18 +71,18 @@ export function loadInferenceModel(path: string): InferenceModel {
       const b = `blk.${l}.`;
       return {
         attnNorm: vector(ws, `${b}attn_norm.weight`),
-        wq: matrix(ws, `${b}attn_q.weight`),
-        wk: matrix(ws, `${b}attn_k.weight`),
-        wv: matrix(ws, `${b}attn_v.weight`),
-        wo: matrix(ws, `${b}attn_output.weight`),
+        wq: linear(ws, `${b}attn_q.weight`),
+        wk: linear(ws, `${b}attn_k.weight`),
+        wv: linear(ws, `${b}attn_v.weight`),
+        wo: linear(ws, `${b}attn_output.weight`),
         ffnNorm: vector(ws, `${b}ffn_norm.weight`),
-        w1: matrix(ws, `${b}ffn_gate.weight`),
-        w3: matrix(ws, `${b}ffn_up.weight`),
-        w2: matrix(ws, `${b}ffn_down.weight`),
+        w1: linear(ws, `${b}ffn_gate.weight`),
+        w3: linear(ws, `${b}ffn_up.weight`),
+        w2: linear(ws, `${b}ffn_down.weight`),
       };
     }),
     norm: vector(ws, 'output_norm.weight'),
-    output: c.tiedEmbeddings ? matrix(ws, 'token_embd.weight') : matrix(ws, 'output.weight'),
+    output: linear(ws, c.tiedEmbeddings ? 'token_embd.weight' : 'output.weight'),
   };
   const tokenizer = modelTokenizer(ws);
   const stopIds = [...new Set([...(ws.special.eos ?? []), ...(tokenizer?.stopIds ?? [])])];

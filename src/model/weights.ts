@@ -7,7 +7,16 @@ import type { Llama } from './llama.js';
 
 export type WeightMatrix =
   | { kind: 'f32'; rows: number; cols: number; data: Float32Array }
-  | { kind: 'quant'; rows: number; cols: number; ggmlType: number; bytes: Uint8Array };
+  | {
+      kind: 'quant';
+      rows: number;
+      cols: number;
+      ggmlType: number;
+      /** The GGUF blocks, rows contiguous (embedding lookups, and products on backends without a packed layout). */
+      bytes: Uint8Array;
+      /** The same rows in the backend's load-time layout (kernels().packQuant), when it has one for this type. */
+      packed?: Uint8Array;
+    };
 
 export interface LayerInferenceWeights {
   attnNorm: Float32Array;
@@ -36,8 +45,23 @@ export function linearInto(out: Float32Array, x: Float32Array, w: WeightMatrix, 
     return;
   }
   const k = kernels();
+  if (w.packed && k.matmulQuantPacked) {
+    k.matmulQuantPacked(out, x, w.packed, w.ggmlType, { M, K: w.cols, N: w.rows });
+    return;
+  }
   if (!k.matmulQuant) throw new ShapeError('linearInto', 'quantized weight', 'a backend with quantized kernels', `ggml type ${w.ggmlType}`);
   k.matmulQuant(out, x, w.bytes, w.ggmlType, { M, K: w.cols, N: w.rows });
+}
+
+/**
+ * w with a copy of its blocks in the active backend's load-time layout for products (Q8_0/Q4_0 on AVX-512: 16
+ * rows interleaved, as llama.cpp's repack), or w itself where the backend has none. The GGUF bytes stay as they
+ * are (embedding rows are read from them), so a packed matrix holds its weights twice.
+ */
+export function packForInference(w: WeightMatrix): WeightMatrix {
+  if (w.kind !== 'quant' || w.packed) return w;
+  const packed = kernels().packQuant?.(w.bytes, w.ggmlType, w.rows, w.cols) ?? null;
+  return packed ? { ...w, packed } : w;
 }
 
 /** Copies row r of w (an embedding table) into out. */

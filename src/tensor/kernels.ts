@@ -168,4 +168,11 @@ export interface Kernels {
   matmulQuant?(out: F32, x: F32, w: Uint8Array, ggmlType: number, d: { M: number; K: number; N: number }): void;
   /** Dequantizes row `row` of a ggml-typed matrix with K columns into out[K]. */
   dequantizeRow?(out: F32, w: Uint8Array, ggmlType: number, row: number, K: number): void;
+  /**
+   * A copy of W (N rows of K values in ggmlType) in the backend's load-time layout for matmulQuantPacked (Q8_0
+   * and Q4_0: 16 rows interleaved, native/kernels/qpack/qpack.h), or null where the backend gains nothing from it.
+   */
+  packQuant?(w: Uint8Array, ggmlType: number, N: number, K: number): Uint8Array | null;
+  /** matmulQuant on weights from packQuant: the same product within float32 rounding of the block sums. */
+  matmulQuantPacked?(out: F32, x: F32, packed: Uint8Array, ggmlType: number, d: { M: number; K: number; N: number }): void;
 }

@@ -37,6 +37,9 @@ export interface NativeKernelFns {
   /** native/bind_quant.cpp: out[M, N] = x[M, K] · Wᵀ, W in ggml type ggmlType; row `row` of W → out[K]. */
   matmulQuant(out: F32, x: F32, w: Uint8Array, ggmlType: number, M: number, K: number, N: number): void;
   dequantizeRow(out: F32, w: Uint8Array, ggmlType: number, row: number, K: number): void;
+  /** The x16 layout of native/kernels/qpack/qpack.h; undefined unless the type has one and (or force) the tier gains. */
+  packQuant(w: Uint8Array, ggmlType: number, N: number, K: number, force?: boolean): Uint8Array | undefined;
+  matmulQuantPacked(out: F32, x: F32, packed: Uint8Array, ggmlType: number, M: number, K: number, N: number): void;
 }
 
 type PositionalMatmul = (c: F32, a: F32, b: F32, M: number, K: number, N: number, transA: boolean, transB: boolean, accumulate: boolean,
@@ -74,6 +77,7 @@ export function nativeKernels(addon: NativeAddon): Kernels {
   const adam = bind('adamw');
   const matmul = bind('matmul');
   const mmq = bind('matmulQuant'), deq = bind('dequantizeRow');
+  const pack = bind('packQuant'), mmqp = bind('matmulQuantPacked');
   return {
     name: `native/${addon.info().isa}`,
     // Positional form (bind_matmul.cpp): ~1 µs less per call than passing the dims object, 7 calls per layer at decode.
@@ -114,5 +118,11 @@ export function nativeKernels(addon: NativeAddon): Kernels {
       : r.adamw,
     matmulQuant: mmq ? (out, x, w, type, d) => mmq(out, x, w, type, d.M, d.K, d.N) : r.matmulQuant,
     dequantizeRow: deq ?? r.dequantizeRow,
+    ...(pack && mmqp
+      ? {
+          packQuant: (w: Uint8Array, type: number, N: number, K: number) => pack(w, type, N, K) ?? null,
+          matmulQuantPacked: (out: F32, x: F32, p: Uint8Array, type: number, d: { M: number; K: number; N: number }) => mmqp(out, x, p, type, d.M, d.K, d.N),
+        }
+      : {}),
   };
 }

@@ -9,15 +9,17 @@ import { nativeAddon } from '../../src/tensor/native.js';
 const addon = nativeAddon();
 const isa = addon?.info().isa;
 const narrower = isa === 'avx512' ? ['avx2', 'scalar'] : isa === 'avx2' ? ['scalar'] : [];
-const file = fileURLToPath(new URL(`./quant-matmul.test${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
-for (const want of narrower) {
-  test(`quantized kernels with LLAMATS_ISA=${want} against the TypeScript oracles`, () => {
+for (const [name, want] of narrower.flatMap((w) => [['quant-matmul', w], ['quant-packed', w]] as const)) {
+  const file = fileURLToPath(new URL(`./${name}.test${ext}`, import.meta.url));
+  const title = name === 'quant-matmul' ? 'quantized matmul' : 'packed quantized matmul';
+  test(`${name} with LLAMATS_ISA=${want} against the TypeScript oracles`, () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LLAMATS_ISA: want };
     delete env.NODE_TEST_CONTEXT; // else the child believes it runs inside this test and skips its own
     const r = spawnSync(process.execPath, [...process.execArgv, file], { env, encoding: 'utf8' });
     const out = `${r.stdout}${r.stderr}`;
-    assert.match(out, new RegExp(`quantized matmul \\(${want}\\)`), `the child did not run on ${want}:\n${out.slice(-2000)}`);
+    assert.match(out, new RegExp(`${title} \\(${want}\\)`), `the child did not run on ${want}:\n${out.slice(-2000)}`);
     assert.equal(r.status, 0, out.split('\n').filter((l) => /not ok|error|native|scheme|exact/.test(l)).slice(0, 30).join('\n'));
   });
 }
