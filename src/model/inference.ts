@@ -5,7 +5,7 @@ import { kernels } from '../tensor/backend.js';
 import { ShapeError } from '../util/errors.js';
 import type { ModelConfig } from './config.js';
 import { ropeFreqs } from './rope.js';
-import { linearInto, rowInto, type InferenceWeights } from './weights.js';
+import { linearInto, linearPackedInto, rowInto, type InferenceWeights } from './weights.js';
 
 /** Keys and values of one sequence for every layer: [maxSeqLen, nKvHeads, headDim] per layer. */
 export class KVCache {
@@ -40,8 +40,13 @@ export class KVCache {
   }
 }
 
-/** Scratch buffers for one forward pass over R rows (tokens). Allocated once per size and reused. */
+/**
+ * Scratch buffers for one forward pass over R rows (tokens). Allocated once per size and reused. For one row,
+ * q | k | v and gate | up are views of one buffer each, where the stacked products of a layer land (fuseProducts).
+ */
 class Scratch {
+  readonly qkv: Float32Array;
+  readonly gateUp: Float32Array;
   readonly x: Float32Array;
   readonly h: Float32Array;
   readonly q: Float32Array;
@@ -57,12 +62,14 @@ class Scratch {
     const kvd = c.nKvHeads * c.headDim;
     this.x = new Float32Array(rows * c.dim);
     this.h = new Float32Array(rows * c.dim);
-    this.q = new Float32Array(rows * qd);
-    this.k = new Float32Array(rows * kvd);
-    this.v = new Float32Array(rows * kvd);
+    this.qkv = new Float32Array(rows * (qd + 2 * kvd));
+    this.q = rows === 1 ? this.qkv.subarray(0, qd) : new Float32Array(rows * qd);
+    this.k = rows === 1 ? this.qkv.subarray(qd, qd + kvd) : new Float32Array(rows * kvd);
+    this.v = rows === 1 ? this.qkv.subarray(qd + kvd) : new Float32Array(rows * kvd);
     this.att = new Float32Array(rows * qd);
-    this.gate = new Float32Array(rows * c.ffnDim);
-    this.up = new Float32Array(rows * c.ffnDim);
+    this.gateUp = new Float32Array(rows * 2 * c.ffnDim);
+    this.gate = rows === 1 ? this.gateUp.subarray(0, c.ffnDim) : new Float32Array(rows * c.ffnDim);
+    this.up = rows === 1 ? this.gateUp.subarray(c.ffnDim) : new Float32Array(rows * c.ffnDim);
     this.rstd = new Float32Array(rows);
     this.tmp = new Float32Array(rows * c.dim);
   }
@@ -141,9 +148,13 @@ export class Decoder {
       const L = w.layers[l]!;
       // Attention: q, k, v for all rows in one matmul each, RoPE, append k/v to each sequence's cache.
       k.rmsnormForward(s.h, s.rstd, s.x, L.attnNorm, { N: R, C: c.dim, eps: c.normEps });
-      linearInto(s.q, s.h, L.wq, R);
-      linearInto(s.k, s.h, L.wk, R);
-      linearInto(s.v, s.h, L.wv, R);
+      if (R === 1 && L.qkv && k.matmulQuantPacked) {
+        linearPackedInto(s.qkv, s.h, L.qkv, 1); // q | k | v in one product (views of s.qkv)
+      } else {
+        linearInto(s.q, s.h, L.wq, R);
+        linearInto(s.k, s.h, L.wk, R);
+        linearInto(s.v, s.h, L.wv, R);
+      }
       k.ropeForward(s.q, s.q, positions, this.freqs, { N: R, nHeads: c.nHeads, headDim: c.headDim, layout: 'pairs' });
       k.ropeForward(s.k, s.k, positions, this.freqs, { N: R, nHeads: c.nKvHeads, headDim: c.headDim, layout: 'pairs' });
       for (let b = 0; b < caches.length; b++) {
@@ -162,8 +173,12 @@ export class Decoder {
       k.add(s.x, s.x, s.tmp, R * c.dim);
       // Feed-forward (SwiGLU).
       k.rmsnormForward(s.h, s.rstd, s.x, L.ffnNorm, { N: R, C: c.dim, eps: c.normEps });
-      linearInto(s.gate, s.h, L.w1, R);
-      linearInto(s.up, s.h, L.w3, R);
+      if (R === 1 && L.w13 && k.matmulQuantPacked) {
+        linearPackedInto(s.gateUp, s.h, L.w13, 1);
+      } else {
+        linearInto(s.gate, s.h, L.w1, R);
+        linearInto(s.up, s.h, L.w3, R);
+      }
       k.swigluForward(s.gate, s.gate, s.up, R * c.ffnDim);
       linearInto(s.tmp, s.gate, L.w2, R);
       k.add(s.x, s.x, s.tmp, R * c.dim);

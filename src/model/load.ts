@@ -16,7 +16,7 @@ import type { ModelConfig } from './config.js';
 import { Decoder } from './inference.js';
 import { Llama } from './llama.js';
 import { paramSpecs } from './params.js';
-import { packForInference, type InferenceWeights, type WeightMatrix } from './weights.js';
+import { fuseProducts, packForInference, type InferenceWeights, type WeightMatrix } from './weights.js';
 
 export interface InferenceModel {
   path: string;
@@ -69,7 +69,7 @@ export function loadInferenceModel(path: string): InferenceModel {
     tokEmbd: matrix(ws, 'token_embd.weight'),
     layers: Array.from({ length: c.nLayers }, (_, l) => {
       const b = `blk.${l}.`;
-      return {
+      return fuseProducts({
         attnNorm: vector(ws, `${b}attn_norm.weight`),
         wq: linear(ws, `${b}attn_q.weight`),
         wk: linear(ws, `${b}attn_k.weight`),
@@ -79,7 +79,7 @@ export function loadInferenceModel(path: string): InferenceModel {
         w1: linear(ws, `${b}ffn_gate.weight`),
         w3: linear(ws, `${b}ffn_up.weight`),
         w2: linear(ws, `${b}ffn_down.weight`),
-      };
+      });
     }),
     norm: vector(ws, 'output_norm.weight'),
     output: linear(ws, c.tiedEmbeddings ? 'token_embd.weight' : 'output.weight'),

@@ -28,6 +28,20 @@ export interface LayerInferenceWeights {
   w1: WeightMatrix;
   w3: WeightMatrix;
   w2: WeightMatrix;
+  /**
+   * wq | wk | wv and w1 | w3 with their rows stacked in one packed matrix (fuseProducts), so that decoding does
+   * one product for each set; present only where every part is packed and group-aligned.
+   */
+  qkv?: PackedRows;
+  w13?: PackedRows;
+}
+
+/** Rows of one or more product matrices in the backend's packed layout only (kernels().matmulQuantPacked). */
+export interface PackedRows {
+  rows: number;
+  cols: number;
+  ggmlType: number;
+  packed: Uint8Array;
 }
 
 export interface InferenceWeights {
@@ -62,6 +76,51 @@ export function packForInference(w: WeightMatrix): WeightMatrix {
   if (w.kind !== 'quant' || w.packed) return w;
   const packed = kernels().packQuant?.(w.bytes, w.ggmlType, w.rows, w.cols) ?? null;
   return packed ? { ...w, packed } : w;
+}
+
+/** out[M, p.rows] = x[M, p.cols] · pᵀ on a backend with packed products. */
+export function linearPackedInto(out: Float32Array, x: Float32Array, p: PackedRows, M: number): void {
+  const k = kernels();
+  if (!k.matmulQuantPacked) throw new ShapeError('linearPackedInto', 'packed weight', 'a backend with packed products', k.name);
+  k.matmulQuantPacked(out, x, p.packed, p.ggmlType, { M, K: p.cols, N: p.rows });
+}
+
+/** Rows per packed group (native/kernels/qpack/qpack.h): a part can be stacked after another only at a group edge. */
+const PACK_ROWS = 16;
+
+/**
+ * The parts' packed rows stacked into one buffer, and the parts with their `packed` now views of it (no extra
+ * memory once the old copies are collected); null unless every part is packed with the same type and width and
+ * every part but the last has a whole number of 16-row groups.
+ */
+export function stackPacked(parts: WeightMatrix[]): { stacked: PackedRows; parts: WeightMatrix[] } | null {
+  const first = parts[0];
+  if (!first || first.kind !== 'quant' || !first.packed) return null;
+  for (const [i, p] of parts.entries()) {
+    if (p.kind !== 'quant' || !p.packed || p.ggmlType !== first.ggmlType || p.cols !== first.cols) return null;
+    if (i < parts.length - 1 && p.rows % PACK_ROWS !== 0) return null;
+  }
+  const quant = parts as Extract<WeightMatrix, { kind: 'quant' }>[];
+  const packed = new Uint8Array(quant.reduce((n, p) => n + p.packed!.length, 0));
+  let at = 0;
+  const views = quant.map((p) => {
+    packed.set(p.packed!, at);
+    const v = { ...p, packed: packed.subarray(at, at + p.packed!.length) };
+    at += p.packed!.length;
+    return v;
+  });
+  return { stacked: { rows: quant.reduce((n, p) => n + p.rows, 0), cols: first.cols, ggmlType: first.ggmlType, packed }, parts: views };
+}
+
+/** L with wq | wk | wv and w1 | w3 stacked for decoding (stackPacked), where they can be. */
+export function fuseProducts(L: LayerInferenceWeights): LayerInferenceWeights {
+  const qkv = stackPacked([L.wq, L.wk, L.wv]);
+  const w13 = stackPacked([L.w1, L.w3]);
+  return {
+    ...L,
+    ...(qkv ? { wq: qkv.parts[0]!, wk: qkv.parts[1]!, wv: qkv.parts[2]!, qkv: qkv.stacked } : {}),
+    ...(w13 ? { w1: w13.parts[0]!, w3: w13.parts[1]!, w13: w13.stacked } : {}),
+  };
 }
 
 /** Copies row r of w (an embedding table) into out. */
