@@ -65,8 +65,9 @@ export function modelTokenizer(ws: WeightSet): Tokenizer | null {
 export function loadInferenceModel(path: string): InferenceModel {
   const ws = loadWeightSet(path);
   const c = ws.config;
+  const tokEmbd = matrix(ws, 'token_embd.weight');
   const weights: InferenceWeights = {
-    tokEmbd: matrix(ws, 'token_embd.weight'),
+    tokEmbd,
     layers: Array.from({ length: c.nLayers }, (_, l) => {
       const b = `blk.${l}.`;
       return fuseProducts({
@@ -82,7 +83,8 @@ export function loadInferenceModel(path: string): InferenceModel {
       });
     }),
     norm: vector(ws, 'output_norm.weight'),
-    output: linear(ws, c.tiedEmbeddings ? 'token_embd.weight' : 'output.weight'),
+    // Tied: the classifier shares the embedding's blocks (read once) and adds its packed copy.
+    output: c.tiedEmbeddings ? packForInference(tokEmbd) : linear(ws, 'output.weight'),
   };
   const tokenizer = modelTokenizer(ws);
   const stopIds = [...new Set([...(ws.special.eos ?? []), ...(tokenizer?.stopIds ?? [])])];
