@@ -102,7 +102,7 @@ function randomModel(rng: Rng, c: ModelConfig, type: number, pack: boolean): { w
   }));
   const embd = m(c.vocabSize, c.dim);
   const output = c.tiedEmbeddings ? embd : m(c.vocabSize, c.dim);
-  if (pack && !('packed' in layers[0]!.wq)) return null; // no packed layout for this type here
+  if (pack && layers[0]!.wq.kind !== 'packed') return null; // no packed layout for this type here
   return { weights: { tokEmbd: embd, layers, norm: ones(c.dim), output }, bytes };
 }
 

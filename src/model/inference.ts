@@ -5,7 +5,7 @@ import { kernels } from '../tensor/backend.js';
 import { ShapeError } from '../util/errors.js';
 import type { ModelConfig } from './config.js';
 import { ropeFreqs } from './rope.js';
-import { linearInto, linearPackedInto, rowInto, type InferenceWeights } from './weights.js';
+import { linearInto, rowInto, stackedOf, type InferenceWeights } from './weights.js';
 
 /** Keys and values of one sequence for every layer: [maxSeqLen, nKvHeads, headDim] per layer. */
 export class KVCache {
@@ -148,8 +148,9 @@ export class Decoder {
       const L = w.layers[l]!;
       // Attention: q, k, v for all rows in one matmul each, RoPE, append k/v to each sequence's cache.
       k.rmsnormForward(s.h, s.rstd, s.x, L.attnNorm, { N: R, C: c.dim, eps: c.normEps });
-      if (R === 1 && L.qkv && k.matmulQuantPacked) {
-        linearPackedInto(s.qkv, s.h, L.qkv, 1); // q | k | v in one product (views of s.qkv)
+      const qkv = R === 1 ? stackedOf(L.qkv, L.wq, L.wk, L.wv) : null;
+      if (qkv) {
+        linearInto(s.qkv, s.h, qkv, 1); // q | k | v in one product (views of s.qkv)
       } else {
         linearInto(s.q, s.h, L.wq, R);
         linearInto(s.k, s.h, L.wk, R);
@@ -173,8 +174,9 @@ export class Decoder {
       k.add(s.x, s.x, s.tmp, R * c.dim);
       // Feed-forward (SwiGLU).
       k.rmsnormForward(s.h, s.rstd, s.x, L.ffnNorm, { N: R, C: c.dim, eps: c.normEps });
-      if (R === 1 && L.w13 && k.matmulQuantPacked) {
-        linearPackedInto(s.gateUp, s.h, L.w13, 1);
+      const w13 = R === 1 ? stackedOf(L.w13, L.w1, L.w3) : null;
+      if (w13) {
+        linearInto(s.gateUp, s.h, w13, 1);
       } else {
         linearInto(s.gate, s.h, L.w1, R);
         linearInto(s.up, s.h, L.w3, R);

@@ -3,20 +3,15 @@
 // Training always uses the float32 ParameterSet (llama.ts); inference.ts uses these.
 import { ShapeError } from '../util/errors.js';
 import { kernels } from '../tensor/backend.js';
+import { unpackQuant } from '../tensor/ref/quant-packed.js';
 import type { Llama } from './llama.js';
 
 export type WeightMatrix =
   | { kind: 'f32'; rows: number; cols: number; data: Float32Array }
-  | {
-      kind: 'quant';
-      rows: number;
-      cols: number;
-      ggmlType: number;
-      /** The GGUF blocks, rows contiguous (embedding lookups, and products on backends without a packed layout). */
-      bytes: Uint8Array;
-      /** The same rows in the backend's load-time layout (kernels().packQuant), when it has one for this type. */
-      packed?: Uint8Array;
-    };
+  /** GGUF blocks, rows contiguous. */
+  | { kind: 'quant'; rows: number; cols: number; ggmlType: number; bytes: Uint8Array }
+  /** GGUF blocks repacked at load into the backend's layout for products (kernels().packQuant); blocks not kept. */
+  | { kind: 'packed'; rows: number; cols: number; ggmlType: number; packed: Uint8Array };
 
 export interface LayerInferenceWeights {
   attnNorm: Float32Array;
@@ -32,17 +27,17 @@ export interface LayerInferenceWeights {
    * wq | wk | wv and w1 | w3 with their rows stacked in one packed matrix (fuseProducts), so that decoding does
    * one product for each set; present only where every part is packed and group-aligned.
    */
-  qkv?: PackedRows;
-  w13?: PackedRows;
+  qkv?: Stacked;
+  w13?: Stacked;
 }
 
-/** Rows of one or more product matrices in the backend's packed layout only (kernels().matmulQuantPacked). */
-export interface PackedRows {
-  rows: number;
-  cols: number;
-  ggmlType: number;
-  packed: Uint8Array;
+/** A packed matrix of several parts' rows, and the parts it was made from (used only while they are still the layer's). */
+export interface Stacked {
+  matrix: PackedMatrix;
+  parts: readonly WeightMatrix[];
 }
+
+export type PackedMatrix = Extract<WeightMatrix, { kind: 'packed' }>;
 
 export interface InferenceWeights {
   /** Token embedding rows, looked up per token (float32 or quantized rows dequantized on lookup). */
@@ -59,57 +54,58 @@ export function linearInto(out: Float32Array, x: Float32Array, w: WeightMatrix, 
     return;
   }
   const k = kernels();
-  if (w.packed && k.matmulQuantPacked) {
+  if (w.kind === 'packed' && k.matmulQuantPacked) {
     k.matmulQuantPacked(out, x, w.packed, w.ggmlType, { M, K: w.cols, N: w.rows });
     return;
   }
   if (!k.matmulQuant) throw new ShapeError('linearInto', 'quantized weight', 'a backend with quantized kernels', `ggml type ${w.ggmlType}`);
-  k.matmulQuant(out, x, w.bytes, w.ggmlType, { M, K: w.cols, N: w.rows });
+  // A packed matrix on a backend without packed products (e.g. switched to the TypeScript reference after loading).
+  const bytes = w.kind === 'packed' ? unpackQuant(w.packed, w.ggmlType, w.rows, w.cols) : w.bytes;
+  k.matmulQuant(out, x, bytes, w.ggmlType, { M, K: w.cols, N: w.rows });
 }
 
 /**
- * w with a copy of its blocks in the active backend's load-time layout for products (Q8_0/Q4_0 on AVX-512: 16
- * rows interleaved, as llama.cpp's repack), or w itself where the backend has none. The GGUF bytes stay as they
- * are (embedding rows are read from them), so a packed matrix holds its weights twice.
+ * w in the active backend's load-time layout for products (Q8_0/Q4_0 on AVX-512: 16 rows interleaved, as
+ * llama.cpp's repack), or w itself where the backend has none. The result no longer refers to w's blocks.
  */
 export function packForInference(w: WeightMatrix): WeightMatrix {
-  if (w.kind !== 'quant' || w.packed) return w;
+  if (w.kind !== 'quant') return w;
   const packed = kernels().packQuant?.(w.bytes, w.ggmlType, w.rows, w.cols) ?? null;
-  return packed ? { ...w, packed } : w;
+  return packed ? { kind: 'packed', rows: w.rows, cols: w.cols, ggmlType: w.ggmlType, packed } : w;
 }
 
-/** out[M, p.rows] = x[M, p.cols] · pᵀ on a backend with packed products. */
-export function linearPackedInto(out: Float32Array, x: Float32Array, p: PackedRows, M: number): void {
-  const k = kernels();
-  if (!k.matmulQuantPacked) throw new ShapeError('linearPackedInto', 'packed weight', 'a backend with packed products', k.name);
-  k.matmulQuantPacked(out, x, p.packed, p.ggmlType, { M, K: p.cols, N: p.rows });
+/** A packed matrix back in GGUF blocks (tests, and products or lookups on a backend without the layout). */
+export function unpackForInference(w: WeightMatrix): WeightMatrix {
+  return w.kind === 'packed' ? { kind: 'quant', rows: w.rows, cols: w.cols, ggmlType: w.ggmlType, bytes: unpackQuant(w.packed, w.ggmlType, w.rows, w.cols) } : w;
 }
 
 /** Rows per packed group (native/kernels/qpack/qpack.h): a part can be stacked after another only at a group edge. */
 const PACK_ROWS = 16;
 
 /**
- * The parts' packed rows stacked into one buffer, and the parts with their `packed` now views of it (no extra
- * memory once the old copies are collected); null unless every part is packed with the same type and width and
- * every part but the last has a whole number of 16-row groups.
+ * The parts' packed rows stacked into one matrix, and the parts as views of its buffer (no extra memory once
+ * the old copies are collected); null unless every part is packed with the same type and width and every part
+ * but the last has a whole number of 16-row groups.
  */
-export function stackPacked(parts: WeightMatrix[]): { stacked: PackedRows; parts: WeightMatrix[] } | null {
+export function stackPacked(parts: WeightMatrix[]): { stacked: PackedMatrix; parts: PackedMatrix[] } | null {
   const first = parts[0];
-  if (!first || first.kind !== 'quant' || !first.packed) return null;
+  if (!first || first.kind !== 'packed') return null;
+  const packedParts: PackedMatrix[] = [];
   for (const [i, p] of parts.entries()) {
-    if (p.kind !== 'quant' || !p.packed || p.ggmlType !== first.ggmlType || p.cols !== first.cols) return null;
+    if (p.kind !== 'packed' || p.ggmlType !== first.ggmlType || p.cols !== first.cols) return null;
     if (i < parts.length - 1 && p.rows % PACK_ROWS !== 0) return null;
+    packedParts.push(p);
   }
-  const quant = parts as Extract<WeightMatrix, { kind: 'quant' }>[];
-  const packed = new Uint8Array(quant.reduce((n, p) => n + p.packed!.length, 0));
+  const packed = new Uint8Array(packedParts.reduce((n, p) => n + p.packed.length, 0));
   let at = 0;
-  const views = quant.map((p) => {
-    packed.set(p.packed!, at);
-    const v = { ...p, packed: packed.subarray(at, at + p.packed!.length) };
-    at += p.packed!.length;
+  const views = packedParts.map((p) => {
+    packed.set(p.packed, at);
+    const v: PackedMatrix = { ...p, packed: packed.subarray(at, at + p.packed.length) };
+    at += p.packed.length;
     return v;
   });
-  return { stacked: { rows: quant.reduce((n, p) => n + p.rows, 0), cols: first.cols, ggmlType: first.ggmlType, packed }, parts: views };
+  const rows = packedParts.reduce((n, p) => n + p.rows, 0);
+  return { stacked: { kind: 'packed', rows, cols: first.cols, ggmlType: first.ggmlType, packed }, parts: views };
 }
 
 /** L with wq | wk | wv and w1 | w3 stacked for decoding (stackPacked), where they can be. */
@@ -118,9 +114,17 @@ export function fuseProducts(L: LayerInferenceWeights): LayerInferenceWeights {
   const w13 = stackPacked([L.w1, L.w3]);
   return {
     ...L,
-    ...(qkv ? { wq: qkv.parts[0]!, wk: qkv.parts[1]!, wv: qkv.parts[2]!, qkv: qkv.stacked } : {}),
-    ...(w13 ? { w1: w13.parts[0]!, w3: w13.parts[1]!, w13: w13.stacked } : {}),
+    ...(qkv ? { wq: qkv.parts[0]!, wk: qkv.parts[1]!, wv: qkv.parts[2]!, qkv: { matrix: qkv.stacked, parts: qkv.parts } } : {}),
+    ...(w13 ? { w1: w13.parts[0]!, w3: w13.parts[1]!, w13: { matrix: w13.stacked, parts: w13.parts } } : {}),
   };
+}
+
+/**
+ * The stacked matrix of `parts` when s was made from exactly these (a layer copied with one matrix replaced,
+ * e.g. by a test's dequantized reference, falls back to one product per matrix), else null.
+ */
+export function stackedOf(s: Stacked | undefined, ...parts: WeightMatrix[]): PackedMatrix | null {
+  return s && s.parts.length === parts.length && s.parts.every((p, i) => p === parts[i]) ? s.matrix : null;
 }
 
 /** Copies row r of w (an embedding table) into out. */
@@ -132,7 +136,8 @@ export function rowInto(out: Float32Array, w: WeightMatrix, r: number): void {
   }
   const k = kernels();
   if (!k.dequantizeRow) throw new ShapeError('rowInto', 'quantized weight', 'a backend with quantized kernels', `ggml type ${w.ggmlType}`);
-  k.dequantizeRow(out, w.bytes, w.ggmlType, r, w.cols);
+  if (w.kind === 'packed') k.dequantizeRow(out, unpackQuant(w.packed, w.ggmlType, w.rows, w.cols, r, r + 1), w.ggmlType, 0, w.cols);
+  else k.dequantizeRow(out, w.bytes, w.ggmlType, r, w.cols);
 }
 
 const f32 = (t: { data: Float32Array; shape: readonly number[] }): WeightMatrix => ({ kind: 'f32', rows: t.shape[0]!, cols: t.shape[1]!, data: t.data });

@@ -28,7 +28,7 @@ import type { ModelConfig } from '../../src/model/config.js';
 import { Decoder, KVCache } from '../../src/model/inference.js';
 import { loadInferenceModel } from '../../src/model/load.js';
 import { numel, paramSpecs } from '../../src/model/params.js';
-import type { InferenceWeights, WeightMatrix } from '../../src/model/weights.js';
+import { unpackForInference, type InferenceWeights, type WeightMatrix } from '../../src/model/weights.js';
 import { backendName } from '../../src/tensor/backend.js';
 import { tokenizerToGgufMetadata } from '../../src/tokenizer/gguf.js';
 import { Rng } from '../../src/util/rng.js';
@@ -95,7 +95,10 @@ function randomModel(c: ModelConfig, seed: number) {
 
 /** The same weights with every quantized matrix dequantized to f32 (the exact reference). */
 function dequantized(w: InferenceWeights): InferenceWeights {
-  const f = (m: WeightMatrix): WeightMatrix => (m.kind === 'f32' ? m : { kind: 'f32', rows: m.rows, cols: m.cols, data: dequantize(m.ggmlType, m.bytes, m.rows * m.cols) });
+  const f = (w: WeightMatrix): WeightMatrix => {
+    const m = unpackForInference(w); // GGUF blocks again where loading packed them
+    return m.kind === 'quant' ? { kind: 'f32', rows: m.rows, cols: m.cols, data: dequantize(m.ggmlType, m.bytes, m.rows * m.cols) } : m;
+  };
   return {
     tokEmbd: f(w.tokEmbd),
     layers: w.layers.map((l) => ({ ...l, wq: f(l.wq), wk: f(l.wk), wv: f(l.wv), wo: f(l.wo), w1: f(l.w1), w3: f(l.w3), w2: f(l.w2) })),

@@ -11,7 +11,7 @@ import { Decoder, KVCache } from '../../src/model/inference.js';
 import { initLlama } from '../../src/model/llama.js';
 import { loadInferenceModel, saveTrainedModel } from '../../src/model/load.js';
 import { tiny } from '../../src/model/presets.js';
-import { stackPacked, type InferenceWeights, type LayerInferenceWeights, type WeightMatrix } from '../../src/model/weights.js';
+import { stackPacked, unpackForInference, type InferenceWeights, type LayerInferenceWeights, type WeightMatrix } from '../../src/model/weights.js';
 import { kernels } from '../../src/tensor/backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llamats-fused-'));
@@ -28,7 +28,7 @@ function run(d: Decoder): Float32Array[] {
 }
 
 const unfused = (L: LayerInferenceWeights): LayerInferenceWeights => ({ ...L, qkv: undefined, w13: undefined });
-const unpacked = (w: WeightMatrix): WeightMatrix => (w.kind === 'quant' ? { ...w, packed: undefined } : w);
+const copied = (L: LayerInferenceWeights): LayerInferenceWeights => ({ ...L }); // keeps qkv / w13
 const strip = (w: InferenceWeights, f: (L: LayerInferenceWeights) => LayerInferenceWeights, g = (m: WeightMatrix) => m): InferenceWeights =>
   ({ ...w, output: g(w.output), layers: w.layers.map((L) => { const u = f(L); return { ...u, wq: g(u.wq), wk: g(u.wk), wv: g(u.wv), wo: g(u.wo), w1: g(u.w1), w3: g(u.w3), w2: g(u.w2) }; }) });
 
@@ -46,7 +46,10 @@ for (const type of ['q8_0', 'q4_0'] as const) {
       assert.deepEqual(new Uint32Array(fused[i]!.buffer), new Uint32Array(single[i]!.buffer), `${type}: call ${i}`);
     }
     // Against the GGUF blocks unpacked: the same integer block sums, float32 sums over blocks in another order.
-    const plain = run(new Decoder(config, strip(m.weights, unfused, unpacked)));
+    const plain = run(new Decoder(config, strip(m.weights, unfused, unpackForInference)));
+    // A copy of the layers with the matrices replaced but the stacked products left in: they must not be used.
+    const stale = run(new Decoder(config, strip(m.weights, copied, unpackForInference)));
+    for (let i = 0; i < plain.length; i++) assert.deepEqual(new Uint32Array(stale[i]!.buffer), new Uint32Array(plain[i]!.buffer), `${type}: stale stack, call ${i}`);
     for (let i = 0; i < fused.length; i++) {
       const a = fused[i]!, b = plain[i]!;
       let range = 0, worst = 0;
@@ -58,15 +61,15 @@ for (const type of ['q8_0', 'q4_0'] as const) {
 }
 
 test('stackPacked needs every part but the last to be whole 16-row groups, one type and one width', () => {
-  type Quant = Extract<WeightMatrix, { kind: 'quant' }>;
-  const p = (rows: number, cols = 32, ggmlType = 2): Quant => ({ kind: 'quant', rows, cols, ggmlType, bytes: new Uint8Array(0), packed: new Uint8Array(Math.ceil(rows / 16) * 16 * 18 * (cols / 32)).fill(rows) });
+  type Packed = Extract<WeightMatrix, { kind: 'packed' }>;
+  const p = (rows: number, cols = 32, ggmlType = 2): Packed => ({ kind: 'packed', rows, cols, ggmlType, packed: new Uint8Array(Math.ceil(rows / 16) * 16 * 18 * (cols / 32)).fill(rows) });
   const s = stackPacked([p(32), p(16), p(5)])!;
   assert.equal(s.stacked.rows, 53);
   assert.equal(s.stacked.packed.length, (2 + 1 + 1) * 16 * 18);
-  assert.deepEqual([...s.parts.map((w) => (w.kind === 'quant' ? w.packed![0] : -1))], [32, 16, 5], 'parts view their own rows');
-  assert.equal(s.parts[1]!.kind === 'quant' && s.parts[1]!.packed!.buffer, s.stacked.packed.buffer, 'views, not copies');
+  assert.deepEqual(s.parts.map((w) => w.packed[0]), [32, 16, 5], 'parts view their own rows');
+  assert.equal(s.parts[1]!.packed.buffer, s.stacked.packed.buffer, 'views, not copies');
   assert.equal(stackPacked([p(5), p(16)]), null, 'a partial group before the last part');
   assert.equal(stackPacked([p(16), p(16, 64)]), null, 'different widths');
   assert.equal(stackPacked([p(16), p(16, 32, 8)]), null, 'different types');
-  assert.equal(stackPacked([p(16), { ...p(16), packed: undefined }]), null, 'an unpacked part');
+  assert.equal(stackPacked([p(16), { kind: 'quant', rows: 16, cols: 32, ggmlType: 2, bytes: new Uint8Array(16 * 18) }]), null, 'an unpacked part');
 });

@@ -12,7 +12,8 @@ import { after, describe, test } from 'node:test';
 import { quantize } from '../../src/io/quant/codec.js';
 import { GGML } from '../../src/io/quant/types.js';
 import { f32ToF16 } from '../../src/io/quant/f16.js';
-import { linearInto, packForInference, type WeightMatrix } from '../../src/model/weights.js';
+import { linearInto, packForInference, rowInto, unpackForInference, type WeightMatrix } from '../../src/model/weights.js';
+import { unpackQuant } from '../../src/tensor/ref/quant-packed.js';
 import { kernels } from '../../src/tensor/backend.js';
 import { nativeAddon } from '../../src/tensor/native.js';
 import type { NativeKernelFns } from '../../src/tensor/native-kernels.js';
@@ -76,6 +77,7 @@ describe(`packed quantized matmul (${addon ? addon.info().isa : 'addon not built
             const p = f.packQuant(w, t.id, N, K, true)!;
             assert.ok(p instanceof Uint8Array, `${t.name}: packQuant(force) returns the packed copy`);
             assert.equal(p.length, Math.ceil(N / 16) * 16 * (K / 32) * t.bytes, `${t.name} N=${N} K=${K}: packed size`);
+            assert.deepEqual(unpackQuant(p, t.id, N, K), w, `${t.name} N=${N} K=${K}: the TS mirror of the layout unpacks the native packing`);
             const got = new Float32Array(M * N).fill(NaN), plain = new Float32Array(M * N).fill(NaN);
             f.matmulQuantPacked(got, x, p, t.id, M, K, N);
             f.matmulQuant(plain, x, w, t.id, M, K, N);
@@ -124,7 +126,16 @@ describe(`packed quantized matmul (${addon ? addon.info().isa : 'addon not built
       const w: WeightMatrix = { kind: 'quant', rows: N, cols: K, ggmlType: t.id, bytes: weights(rng, t, N, K) };
       const pw = packForInference(w);
       const k = kernels();
-      assert.equal(pw.kind === 'quant' && pw.packed !== undefined, addon!.info().isa === 'avx512' && k.packQuant !== undefined, `${t.name}: packed only on AVX-512`);
+      assert.equal(pw.kind === 'packed', addon!.info().isa === 'avx512' && k.packQuant !== undefined, `${t.name}: packed only on AVX-512`);
+      if (pw.kind === 'packed') {
+        assert.deepEqual(unpackForInference(pw), w, `${t.name}: unpacking gives the GGUF blocks back`);
+        const row = new Float32Array(K), want = new Float32Array(K);
+        for (const r of [0, 17, N - 1]) {
+          rowInto(row, pw, r);
+          rowInto(want, w, r);
+          assert.deepEqual(row, want, `${t.name}: row ${r} of the packed matrix`);
+        }
+      }
       const x = activations(rng, M, K);
       const out = new Float32Array(M * N);
       linearInto(out, x, pw, M);
