@@ -177,6 +177,8 @@ export interface AdherenceRow {
   /** Share of answers keeping every constraint, and mean judged content helpfulness. */
   adherence: number;
   helpfulness: number;
+  /** Per constraint kind: the share of answers (of dialogues that carry it) keeping it — which decorations the model cannot make. */
+  byKind?: Record<string, number>;
 }
 
 /**
@@ -199,6 +201,7 @@ export function measureAdherence(model: Llama, tok: Tokenizer, dialogues: readon
     let ok = 0;
     let help = 0;
     let n = 0;
+    const kinds = new Map<string, [number, number]>();
     dialogues.forEach((d, i) => {
       if (!asked[i]) return;
       const answer = answers[i];
@@ -206,10 +209,17 @@ export function measureAdherence(model: Llama, tok: Tokenizer, dialogues: readon
       const jd = judgeTurn(d, t, answer);
       n++;
       if (jd.constraints.every(Boolean)) ok++;
+      d.constraints.forEach((c, j) => {
+        const k = kinds.get(c.kind) ?? [0, 0];
+        k[0] += jd.constraints[j] ? 1 : 0;
+        k[1]++;
+        kinds.set(c.kind, k);
+      });
       help += jd.content;
       history[i]!.push({ role: 'assistant', content: answer });
     });
-    rows.push({ turn: t + 1, n, adherence: n ? ok / n : 0, helpfulness: n ? help / n : 0 });
+    const byKind = Object.fromEntries([...kinds.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, [kept, all]]) => [k, kept / all]));
+    rows.push({ turn: t + 1, n, adherence: n ? ok / n : 0, helpfulness: n ? help / n : 0, byKind });
   }
   return rows;
 }

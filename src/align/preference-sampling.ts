@@ -10,7 +10,7 @@ import type { Tokenizer } from '../tokenizer/types.js';
 import type { ChatTemplateName } from '../tokenizer/chat-templates.js';
 import type { Rng } from '../util/rng.js';
 import { annotate, DEFAULT_ANNOTATOR, type AnnotationKind, type AnnotatorConfig, type Prompt, type Rating } from './world/index.js';
-import { samplePolicy } from './sampling.js';
+import { greedyAnswers, samplePolicy } from './sampling.js';
 import { scoreResponses, type RewardScorer } from './reward-scorer.js';
 import type { TextPair } from './dpo.js';
 import { samplingSchema } from './stage-config.js';
@@ -24,9 +24,13 @@ export const PreferenceSamplingSchema = z.strictObject({
   /**
    * Which samples the annotators compare: 'rm-extremes' = the RM's top and bottom (one pair per prompt; needs a
    * scorer, else the first two distinct samples), 'disjoint' = consecutive disjoint pairs of distinct samples
-   * (n = 8 → up to 4 annotations per prompt: more labels per sampled prompt, none chosen by the RM).
+   * (n = 8 → up to 4 annotations per prompt: more labels per sampled prompt, none chosen by the RM),
+   * 'greedy' = the model's greedy answer (temperature 0: what it says when evaluated or deployed) against each
+   * distinct sample (up to n annotations per prompt; Llama 3 §4.2.1 shows annotators responses of different
+   * models and sampling settings). A sample rated better than the greedy answer moves probability away from the
+   * greedy answer where it is wrong; a greedy answer rated better reinforces it where it is right.
    */
-  pairing: z.enum(['rm-extremes', 'disjoint']).default('rm-extremes'),
+  pairing: z.enum(['rm-extremes', 'disjoint', 'greedy']).default('rm-extremes'),
   /** Add the annotator's edited response (the gold) as a pair over the chosen one. */
   edited: z.boolean().default(false),
   seed: z.number().int().min(0).default(1),
@@ -56,6 +60,7 @@ export interface PreferenceSamplingReport {
 
 export function samplePreferencePairs(cfg: PreferenceSamplingConfig, model: Llama, tok: Tokenizer, prompts: readonly Prompt[], rng: Rng, opts: { scorer?: RewardScorer; template?: ChatTemplateName | undefined; annotator?: AnnotatorConfig; kind?: AnnotationKind } = {}): { pairs: SampledPair[]; report: PreferenceSamplingReport } {
   const drawn = samplePolicy(model, tok, prompts.map((p) => p.messages), { n: cfg.n, ...cfg.sampling, seed: cfg.seed, template: opts.template });
+  const greedy = cfg.pairing === 'greedy' ? greedyAnswers(model, tok, prompts.map((p) => p.messages), cfg.sampling.maxTokens, opts.template) : null;
   const pairs: SampledPair[] = [];
   const byRating: Record<Rating, number> = { significantly_better: 0, better: 0, slightly_better: 0, negligibly_better: 0 };
   let noPair = 0;
@@ -63,10 +68,13 @@ export function samplePreferencePairs(cfg: PreferenceSamplingConfig, model: Llam
   let edited = 0;
   drawn.forEach((d, i) => {
     const prompt = prompts[i]!;
-    const texts = d ? [...new Set(d.samples.map((s) => s.text.trim()))] : [];
-    if (texts.length < 2) { noPair++; return; }
+    const texts = d ? [...new Set([...(greedy && greedy[i] ? [greedy[i]!] : []), ...d.samples.map((s) => s.text.trim())])] : [];
+    if (texts.length < 2 || (greedy && !greedy[i])) { noPair++; return; }
     const candidates: [string, string][] = [];
-    if (cfg.pairing === 'disjoint') {
+    if (cfg.pairing === 'greedy') {
+      // texts[0] is the greedy answer; shown in a random position.
+      for (let j = 1; j < texts.length; j++) candidates.push(rng.uniform() < 0.5 ? [texts[0]!, texts[j]!] : [texts[j]!, texts[0]!]);
+    } else if (cfg.pairing === 'disjoint') {
       for (let j = 0; j + 1 < texts.length; j += 2) candidates.push([texts[j]!, texts[j + 1]!]);
     } else {
       let [a, b] = [texts[0]!, texts[1]!];

@@ -15,6 +15,7 @@ import { SftStageSchema, sftStage, type SftResult, type SftStageConfig } from '.
 import { RejectionSamplingSchema, rejectionSamplingSweep, rsStage, type FineTune, type RsSummary, type SweepRow } from './rejection-sampling.js';
 import { parseStageConfig, readStageConfig } from './stage-config.js';
 import { EvalSchema, evalSets, evaluateAgainst, loadPolicy, loadScorer, measureBaseline, RewardModelsSchema, saveModel, TEMPLATE, worldOf, writeSummary, type EvalResult } from './run-common.js';
+import { sftExample } from './world/index.js';
 import type { StageIO } from './stage-io.js';
 
 export const RsRunSchema = z.strictObject({
@@ -27,6 +28,12 @@ export const RsRunSchema = z.strictObject({
     /** Prompts sampled K times each (stream "rs"). */
     prompts: z.number().int().min(1).default(1000),
     systemRate: z.number().min(0).max(1).default(0.1),
+    /**
+     * Llama 3 §4.1.3: the SFT data of a round is the rejection-sampled answers plus "a small amount of
+     * human-curated data". Here: this many world train prompts answered with the gold (the annotators'
+     * demonstrations, stream "rs-curated"), fine-tuned on together with the kept samples. 0 = RS answers only.
+     */
+    curated: z.number().int().min(0).default(0),
   }).prefault({}),
   stage: RejectionSamplingSchema.prefault({}),
   /** Run the K × temperature sweep (on stage.sweep.prompts of the prompts) before the round. */
@@ -49,7 +56,7 @@ export interface RsRunSummary {
   model: string;
   rs: RsSummary;
   sweep: SweepRow[];
-  sft: { steps: number; examples: number; lossFirst: number; lossLast: number };
+  sft: { steps: number; examples: number; curated: number; lossFirst: number; lossLast: number };
   /** Which reward the stage optimised (reward-model folders, or the world-judge oracle ablation). */
   scorer: string;
   eval: EvalResult;
@@ -68,12 +75,14 @@ export function runRs(cfg: RsRunConfig, opts: { quiet?: boolean } = {}): RsRunSu
   const sweep = cfg.sweep ? rejectionSamplingSweep(stage, policy, tok, scorer, prompts, io) : [];
   const sets = evalSets(world, cfg.eval);
   const baseline = measureBaseline(policy, tok, sets, cfg.eval, cfg.template, scorer);
-  const res = rsStage(stage, policy, tok, scorer, prompts, sftFineTune(cfg.sft, tok, cfg.template), io);
+  const curated = cfg.data.curated > 0 ? world.sample('train', cfg.data.curated, { stream: 'rs-curated', systemRate: cfg.data.systemRate }).map((p) => sftExample(p)) : [];
+  const fineTune = sftFineTune(cfg.sft, tok, cfg.template);
+  const res = rsStage(stage, policy, tok, scorer, prompts, (m, examples, io2) => fineTune(m, [...examples, ...curated], io2), io);
   writeJsonl(join(cfg.out, 'samples.jsonl'), res.items.map((it) => ({ id: it.prompt.id, best: it.best, samples: it.samples, rewards: it.rewards, judged: it.judged })));
   const model = saveModel(cfg.out, policy, tok, cfg.template, 'llamats rs');
   const summary: RsRunSummary = {
     out: cfg.out, model, scorer: scorer?.name ?? 'none', rs: res.summary, sweep,
-    sft: { steps: res.finetune.steps, examples: res.finetune.examples, lossFirst: res.finetune.losses[0] ?? NaN, lossLast: res.finetune.losses.at(-1) ?? NaN },
+    sft: { steps: res.finetune.steps, examples: res.finetune.examples, curated: curated.length, lossFirst: res.finetune.losses[0] ?? NaN, lossLast: res.finetune.losses.at(-1) ?? NaN },
     eval: evaluateAgainst(policy, tok, sets, baseline, cfg.eval, cfg.template, scorer),
     seconds: (performance.now() - t0) / 1000,
   };

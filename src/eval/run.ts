@@ -32,6 +32,12 @@ export const EvalRunSchema = z.strictObject({
     safety: int(0).default(100),
     /** Share of prompts (of facts, arithmetic, lists) with system constraints. */
     systemRate: z.number().min(0).max(1).default(0.1),
+    /**
+     * Prompt stream of the held-out split ("eval": the reported numbers; its safety set is "<stream>-safety").
+     * Another name (e.g. "validation") draws different held-out prompts for choosing settings without looking
+     * at the reported ones.
+     */
+    stream: z.string().min(1).default('eval'),
   }).prefault({}),
   /** Greedy by default (recipe §15: scores that do not depend on a seed); temperature > 0 samples (top-p). */
   generation: z.strictObject({
@@ -81,8 +87,8 @@ export function runEval(cfg: EvalRunConfig, opts: { quiet?: boolean } = {}): Eva
   if (names.size !== cfg.models.length) throw new ConfigError('eval config', 'models', 'distinct names', JSON.stringify(cfg.models.map((m) => m.name)));
   for (const [a, b] of cfg.winRates) for (const x of [a, b]) if (!names.has(x)) throw new ConfigError('eval config', 'winRates', `names from models (${[...names].join(', ')})`, JSON.stringify(x));
   const world = createWorld(cfg.world as Partial<WorldConfig>);
-  const heldout = world.sample('heldout', cfg.prompts.heldout, { stream: 'eval', systemRate: cfg.prompts.systemRate });
-  const safetySet = cfg.prompts.safety > 0 ? world.sample('heldout', cfg.prompts.safety, { stream: 'eval-safety', mix: { safety: 1 } }) : [];
+  const heldout = world.sample('heldout', cfg.prompts.heldout, { stream: cfg.prompts.stream, systemRate: cfg.prompts.systemRate });
+  const safetySet = cfg.prompts.safety > 0 ? world.sample('heldout', cfg.prompts.safety, { stream: `${cfg.prompts.stream}-safety`, mix: { safety: 1 } }) : [];
   mkdirSync(cfg.out, { recursive: true });
 
   const results: ModelResult[] = [];

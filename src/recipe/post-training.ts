@@ -60,7 +60,11 @@ export function rsRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir:
 export function dpoRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): DpoRunSummary {
   const c = parseDpoRun(merge({
     out: dir, policy, rewardModels: rms, world: worldOf(cfg), template: 'llama3',
-    data: { source: 'on-policy', prompts: q(cfg, 1500, 64), sampling: { n: q(cfg, 8, 4), pairing: 'disjoint', sampling: { temperature: 0.7, maxTokens: 48 } } },
+    // Pairs around what the model says when deployed: its greedy answer against each of n samples at T 0.8,
+    // annotated by the world's simulated annotators ("significantly better"/"better" kept). Validation win rates
+    // vs SFT of the variants tried (README): this 50.0%, disjoint sample pairs at T 0.7 47.5%, at T 1.0 with 3,000
+    // prompts 44.6% (42.0% with edited pairs); lr 2e-4 / 5e-4 / 1e-3 on these pairs 40.2 / 34.3 / 14.6%.
+    data: { source: 'on-policy', prompts: q(cfg, 2000, 64), sampling: { n: q(cfg, 6, 4), pairing: 'greedy', sampling: { temperature: 0.8, maxTokens: 48 } } },
     stage: { beta: 0.1, nllWeight: 0.2, epochs: 2, batchPairs: 16, optim: { lr: 5e-5 } },
     eval: evalOf(cfg),
   }, cfg.dpo), 'recipe config: dpo');
@@ -72,7 +76,9 @@ export function ppoRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir
     out: dir, policy, rewardModels: rms, world: worldOf(cfg), template: 'llama3',
     data: { prompts: q(cfg, 2000, 128), heldout: q(cfg, 64, 16) },
     stage: {
-      iterations: q(cfg, 30, 3), batchSize: q(cfg, 64, 16), miniBatch: 16, ppoEpochs: 1, klBeta: 0.05, optim: { lr: 1e-4 },
+      // KL β 0.2 and lr 3e-5: with β 0.05 / lr 1e-4 the policy hacked the RMs (RM reward up, validation win rate vs
+      // SFT 36.9%); here it stays near its start (51.0%). The 1.8M-parameter RMs cannot rank its samples (README).
+      iterations: q(cfg, 30, 3), batchSize: q(cfg, 64, 16), miniBatch: 16, ppoEpochs: 1, klBeta: 0.2, optim: { lr: 3e-5 },
       sampling: { temperature: 1.0, topP: 1.0, maxTokens: 48 }, eval: { every: q(cfg, 5, 3), prompts: q(cfg, 64, 16) },
     },
     eval: evalOf(cfg),
@@ -83,12 +89,16 @@ export function ppoRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir
 export function gattRun(cfg: RecipeConfig, policy: string, dir: string): GattRunSummary {
   const c = parseGattRun(merge({
     out: dir, policy, world: worldOf(cfg), template: 'llama3',
-    data: { dialogues: q(cfg, 200, 16), heldout: q(cfg, 40, 8), maxConstraints: 2 },
+    // Llama 2 §3.3 adds GAtt samples to the regular fine-tuning data: single-turn demonstrations of every family
+    // (safety refusals included) are replayed, so the chat model keeps what SFT and DPO gave it.
+    data: { dialogues: q(cfg, 200, 16), heldout: q(cfg, 40, 8), maxConstraints: 2, replay: { chat: q(cfg, 5000, 64), systemRate: 0.6 } },
     stage: {
       answers: 'model-or-oracle', turns: q(cfg, 20, 6), prefixesPerDialogue: q(cfg, 6, 3), evalTurns: q(cfg, 20, 6),
       contextLength: q(cfg, 1024, 384), sampling: { temperature: 0.6, maxTokens: 48 },
     },
-    sft: { epochs: q(cfg, 3, 1), rowsPerStep: 8, optim: { lr: 1e-3 } },
+    // With the replay, lr 2e-3 (validation: adherence at turn 20 59% vs 25% at 1e-3 with 3,000 replayed at rate 0.5;
+    // helpfulness 0.500 vs 0.505, DPO model 0.472).
+    sft: { epochs: q(cfg, 3, 1), rowsPerStep: 8, optim: { lr: 2e-3 } },
   }, cfg.gatt), 'recipe config: gatt');
   return runGatt(c);
 }
@@ -100,7 +110,11 @@ export function evalRun(cfg: RecipeConfig, models: { name: string; path: string 
     prompts: { heldout: q(cfg, 300, 32), safety: q(cfg, 100, 16), systemRate: 0.1 },
     generation: { maxTokens: 64, temperature: 0 },
     models: models.map((m) => ({ ...m, format: 'chat', template: 'llama3' })),
-    winRates: models.filter((m) => m.name !== 'sft' && m.name !== 'pretrained').map((m) => [m.name, 'sft']),
+    winRates: [
+      ...models.filter((m) => m.name !== 'sft' && m.name !== 'pretrained').map((m) => [m.name, 'sft']),
+      // GAtt must not cost the chat model what DPO gave it (issue 10).
+      ...(models.some((m) => m.name === 'dpo') && models.some((m) => m.name === 'dpo+gatt') ? [['dpo+gatt', 'dpo']] : []),
+    ],
     rewardModels: [
       { name: 'helpfulness RM', path: rms.helpfulness, prompts: q(cfg, 300, 32) },
       { name: 'safety RM', path: rms.safety, prompts: q(cfg, 300, 32) },

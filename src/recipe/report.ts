@@ -80,7 +80,14 @@ const sections: Record<string, (r: StageRecord<never>) => Section[]> = {
   },
   dpo: (r) => {
     const x = r.result as DpoRunSummary;
-    return [{ heading: 'DPO (Llama 3 §4.1.4: β 0.1, format tokens masked, NLL 0.2)', text: `${x.pairs.total} preference pairs (${x.pairs.source}). ${comparisonText(x.eval)}`, svg: svgsIn(x.out) }];
+    const rounds = x.rounds ?? [];
+    const rows = rounds.map((r) => [r.round, r.pairs, r.report ? r.report.noPair : '—', fmt(r.dpo.after.accuracy, 2), fmt(r.dpo.after.margin, 3)]);
+    return [{
+      heading: 'DPO (Llama 3 §4.1.4: β 0.1, format tokens masked, NLL 0.2)',
+      text: `${x.pairs.total} preference pairs (${x.pairs.source})${rounds.length > 1 ? ` over ${rounds.length} Llama 3 rounds, each sampled from the latest model` : ''}. ${comparisonText(x.eval)}`,
+      ...(rounds.length > 1 ? { table: { head: ['round', 'pairs', 'prompts without two distinct answers', 'implicit-reward accuracy after', 'margin after'], rows } } : {}),
+      svg: svgsIn(x.out),
+    }];
   },
   ppo: (r) => {
     const x = r.result as PpoRunSummary;
@@ -89,7 +96,15 @@ const sections: Record<string, (r: StageRecord<never>) => Section[]> = {
   gatt: (r) => {
     const x = r.result as GattRunSummary;
     const rows = x.adherence.map((a) => [a.turn, pct(a.start), a.control === null ? '—' : pct(a.control), pct(a.gatt)]);
-    return [{ heading: 'Ghost Attention (Llama 2 §3.3): system constraint adherence by turn', table: { head: ['turn', 'start', 'without GAtt (control)', 'with GAtt'], rows }, svg: svgsIn(x.out) }];
+    const kindRows = (x.byKind ?? []).flatMap((b) => Object.keys(b.gatt).map((k) => [b.turn, k, pct(b.start[k]), b.control ? pct(b.control[k]) : '—', pct(b.gatt[k])]));
+    return [
+      {
+        heading: 'Ghost Attention (Llama 2 §3.3): system constraint adherence by turn',
+        text: `${x.data.rows} GAtt rows and ${x.data.replay ?? 0} replayed single-turn examples in the fine-tuning (the control gets the same replay).`,
+        table: { head: ['turn', 'start', 'without GAtt (control)', 'with GAtt'], rows }, svg: svgsIn(x.out),
+      },
+      ...(kindRows.length ? [{ heading: 'Ghost Attention: adherence per constraint kind', table: { head: ['turn', 'constraint', 'start', 'without GAtt (control)', 'with GAtt'], rows: kindRows } }] : []),
+    ];
   },
   eval: (r) => {
     const x = r.result as EvalReport;
@@ -98,7 +113,7 @@ const sections: Record<string, (r: StageRecord<never>) => Section[]> = {
     const wins = x.winRates.map((w) => [`${w.a} vs ${w.b}`, w.result.win, w.result.tie, w.result.loss, pct(w.result.winRate)]);
     return [
       { heading: 'Evaluation on held-out prompts (world judges)', table: { head: ['model', 'helpfulness', 'seen templates', 'held-out templates', 'violation rate', 'false-refusal rate'], rows }, svg: svgsIn(join(cfg0.out, 'eval')) },
-      { heading: 'Judged win rates against the SFT model', table: { head: ['comparison', 'win', 'tie', 'loss', 'win rate'], rows: wins } },
+      { heading: 'Judged win rates (against the SFT model; the exported chat model also against the DPO model)', table: { head: ['comparison', 'win', 'tie', 'loss', 'win rate'], rows: wins } },
     ];
   },
   export: (r) => {

@@ -67,13 +67,27 @@ test('rs, ppo, dpo, gatt and rounds through the CLI', () => {
     checkEval(dpo);
     for (const f of ['model.gguf', 'pairs.jsonl', 'metrics.jsonl', 'dpo-loss.svg', 'dpo-rewards.svg', 'summary.json']) assert.ok(existsSync(join(dpoOut, f)), `dpo/${f}`);
 
+    // Llama 3 rounds inside the job: fresh on-policy pairs from the latest model each round.
+    const dpo2Out = join(dir, 'dpo2');
+    const allRatings = ['significantly_better', 'better', 'slightly_better', 'negligibly_better'];
+    const dpo2 = run('dpo', {
+      out: dpo2Out, policy, world, rounds: 2, data: { source: 'on-policy', prompts: 6, sampling: { n: 4, pairing: 'disjoint', keep: allRatings, sampling: { maxTokens: 8 } } },
+      stage: { batchPairs: 4, optim: { lr: 1e-4 } }, eval: evalCfg,
+    });
+    assert.equal(dpo2.rounds.length, 2);
+    assert.equal(dpo2.pairs.total, dpo2.rounds[0].pairs + dpo2.rounds[1].pairs);
+    assert.ok(existsSync(join(dpo2Out, 'round2', 'metrics.jsonl')));
+    checkEval(dpo2);
+
     const gattOut = join(dir, 'gatt');
     const gatt = run('gatt', {
-      out: gattOut, policy, world, data: { dialogues: 3, heldout: 2 },
+      out: gattOut, policy, world, data: { dialogues: 3, heldout: 2, replay: { chat: 4, pairsFile: join(dpoOut, 'pairs.jsonl'), pairs: 2 } },
       stage: { answers: 'oracle', turns: 3, prefixesPerDialogue: 2, evalTurns: 3, contextLength: 384, sampling: { maxTokens: 6 } },
       sft: { epochs: 1, rowsPerStep: 2, optim: { lr: 1e-4 } },
     });
     assert.equal(gatt.data.rows, 6);
+    assert.equal(gatt.data.replay, 6, '4 replayed demonstrations + 2 chosen answers');
+    assert.deepEqual(gatt.byKind.map((b: { turn: number }) => b.turn), [1, 3]);
     assert.deepEqual(gatt.adherence.map((a: { turn: number }) => a.turn), [1, 2, 3]);
     for (const f of ['model.gguf', 'adherence.jsonl', 'gatt-adherence.svg', 'summary.json']) assert.ok(existsSync(join(gattOut, f)), `gatt/${f}`);
 
