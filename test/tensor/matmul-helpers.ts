@@ -12,9 +12,21 @@ export function nativeMatmul(): MatmulFn | null {
   return addon ? (addon.matmul as MatmulFn) : null;
 }
 
-export function randn(rng: Rng, n: number): Float32Array {
+export function randn(rng: Rng, n: number, scale = 1): Float32Array {
   const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = rng.normal();
+  for (let i = 0; i < n; i++) x[i] = scale * rng.normal();
+  return x;
+}
+
+/** Activations for quantized products: normal rows at a few scales, a zero row and a row with one large outlier. */
+export function quantActivations(rng: Rng, M: number, K: number): Float32Array {
+  const x = randn(rng, M * K);
+  for (let m = 0; m < M; m++) {
+    const row = x.subarray(m * K, (m + 1) * K);
+    if (m % 7 === 3) row.fill(0);
+    else if (m % 7 === 5) row[rng.int(K)] = -40;
+    else for (let k = 0; k < K; k++) row[k]! *= 0.3 * (1 + (m % 4));
+  }
   return x;
 }
 

@@ -21,6 +21,7 @@ import { refKernels as ref } from '../../src/tensor/ref/index.js';
 import { activationRowBytes, matmulQuantScheme, QUANT_MATMUL_TYPES, quantizeRowQ8K } from '../../src/tensor/ref/quant-matmul.js';
 import { quantizeQ8_0 } from '../../src/io/quant/q8_0.js';
 import { Rng } from '../../src/util/rng.js';
+import { quantActivations as activations, randn } from './matmul-helpers.js';
 import { quantInputs } from '../io/quant-inputs.js';
 
 const addon = nativeAddon();
@@ -32,7 +33,6 @@ const NS = [1, 3, 17, 257];
 const MS = [1, 2, 7, 33];
 const SLOW = process.env.LLAMATS_SLOW === '1';
 
-const randn = (rng: Rng, n: number, s = 1): Float32Array => Float32Array.from({ length: n }, () => s * rng.normal());
 
 /**
  * N rows of K weights in `type`: rows quantized from normal data by the io codecs, and — so that every code is
@@ -62,17 +62,6 @@ function weights(rng: Rng, type: number, N: number, K: number): Uint8Array {
   return w;
 }
 
-/** Activations: normal rows at a few scales, a zero row and a row with one large outlier. */
-function activations(rng: Rng, M: number, K: number): Float32Array {
-  const x = randn(rng, M * K);
-  for (let m = 0; m < M; m++) {
-    const row = x.subarray(m * K, (m + 1) * K);
-    if (m % 7 === 3) row.fill(0);
-    else if (m % 7 === 5) row[rng.int(K)] = -40;
-    else for (let k = 0; k < K; k++) row[k]! *= 0.3 * (1 + (m % 4));
-  }
-  return x;
-}
 
 /** Largest |x_i − x̂_i| of each activation under the type's on-the-fly quantization (a priori, from the block scale). */
 function activationErrorBound(type: number, x: Float32Array): Float64Array {

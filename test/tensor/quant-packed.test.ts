@@ -19,11 +19,11 @@ import { nativeAddon } from '../../src/tensor/native.js';
 import type { NativeKernelFns } from '../../src/tensor/native-kernels.js';
 import { matmulQuantScheme } from '../../src/tensor/ref/quant-matmul.js';
 import { Rng } from '../../src/util/rng.js';
+import { quantActivations as activations, randn } from './matmul-helpers.js';
 
 const addon = nativeAddon();
 const fns = addon as unknown as NativeKernelFns | null;
 const TYPES = [{ name: 'Q8_0', ...GGML.Q8_0 }, { name: 'Q4_0', ...GGML.Q4_0 }];
-const randn = (rng: Rng, n: number, s = 1): Float32Array => Float32Array.from({ length: n }, () => s * rng.normal());
 
 /** N rows: quantized normal data, every third row random codes (Q8_0's −128 included) with small f16 scales. */
 function weights(rng: Rng, type: { id: number; bytes: number }, N: number, K: number): Uint8Array {
@@ -45,17 +45,6 @@ function weights(rng: Rng, type: { id: number; bytes: number }, N: number, K: nu
   return w;
 }
 
-/** Normal rows at a few scales, a zero row and a row with one large outlier. */
-function activations(rng: Rng, M: number, K: number): Float32Array {
-  const x = randn(rng, M * K);
-  for (let m = 0; m < M; m++) {
-    const row = x.subarray(m * K, (m + 1) * K);
-    if (m % 7 === 3) row.fill(0);
-    else if (m % 7 === 5) row[rng.int(K)] = -40;
-    else for (let k = 0; k < K; k++) row[k]! *= 0.3 * (1 + (m % 4));
-  }
-  return x;
-}
 
 const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
