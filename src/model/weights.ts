@@ -24,20 +24,21 @@ export interface LayerInferenceWeights {
   w3: WeightMatrix;
   w2: WeightMatrix;
   /**
-   * wq | wk | wv and w1 | w3 with their rows stacked in one packed matrix (fuseProducts), so that decoding does
-   * one product for each set; present only where every part is packed and group-aligned.
+   * wq | wk | wv and w1 | w3 with their rows stacked in one matrix (fuseProducts), so that decoding does one product
+   * for each set; present where every part is float32, or packed and group-aligned.
    */
   qkv?: Stacked;
   w13?: Stacked;
 }
 
-/** A packed matrix of several parts' rows, and the parts it was made from (used only while they are still the layer's). */
+/** A matrix of several parts' rows, and the parts it was made from (used only while they are still the layer's). */
 export interface Stacked {
-  matrix: PackedMatrix;
+  matrix: PackedMatrix | F32Matrix;
   parts: readonly WeightMatrix[];
 }
 
 export type PackedMatrix = Extract<WeightMatrix, { kind: 'packed' }>;
+export type F32Matrix = Extract<WeightMatrix, { kind: 'f32' }>;
 
 export interface InferenceWeights {
   /** Token embedding rows, looked up per token (float32 or quantized rows dequantized on lookup). */
@@ -108,10 +109,31 @@ export function stackPacked(parts: WeightMatrix[]): { stacked: PackedMatrix; par
   return { stacked: { kind: 'packed', rows, cols: first.cols, ggmlType: first.ggmlType, packed }, parts: views };
 }
 
-/** L with wq | wk | wv and w1 | w3 stacked for decoding (stackPacked), where they can be. */
+/**
+ * The parts' float32 rows in one buffer, and the parts as views of it (no extra memory once the old copies are
+ * collected); null unless every part is float32 with the same width. A GEMV output row depends only on its own
+ * weight row, so the stacked product is bit-identical to the parts' products.
+ */
+export function stackF32(parts: WeightMatrix[]): { stacked: F32Matrix; parts: F32Matrix[] } | null {
+  const first = parts[0];
+  if (!first || first.kind !== 'f32' || parts.some((p) => p.kind !== 'f32' || p.cols !== first.cols)) return null;
+  const f32Parts = parts as F32Matrix[];
+  const data = new Float32Array(f32Parts.reduce((n, p) => n + p.data.length, 0));
+  let at = 0;
+  const views = f32Parts.map((p) => {
+    data.set(p.data, at);
+    const v: F32Matrix = { ...p, data: data.subarray(at, at + p.data.length) };
+    at += p.data.length;
+    return v;
+  });
+  return { stacked: { kind: 'f32', rows: f32Parts.reduce((n, p) => n + p.rows, 0), cols: first.cols, data }, parts: views };
+}
+
+/** L with wq | wk | wv and w1 | w3 stacked for decoding (stackPacked, stackF32), where they can be. */
 export function fuseProducts(L: LayerInferenceWeights): LayerInferenceWeights {
-  const qkv = stackPacked([L.wq, L.wk, L.wv]);
-  const w13 = stackPacked([L.w1, L.w3]);
+  const stack = (parts: WeightMatrix[]) => stackPacked(parts) ?? stackF32(parts);
+  const qkv = stack([L.wq, L.wk, L.wv]);
+  const w13 = stack([L.w1, L.w3]);
   return {
     ...L,
     ...(qkv ? { wq: qkv.parts[0]!, wk: qkv.parts[1]!, wv: qkv.parts[2]!, qkv: { matrix: qkv.stacked, parts: qkv.parts } } : {}),
@@ -123,7 +145,7 @@ export function fuseProducts(L: LayerInferenceWeights): LayerInferenceWeights {
  * The stacked matrix of `parts` when s was made from exactly these (a layer copied with one matrix replaced,
  * e.g. by a test's dequantized reference, falls back to one product per matrix), else null.
  */
-export function stackedOf(s: Stacked | undefined, ...parts: WeightMatrix[]): PackedMatrix | null {
+export function stackedOf(s: Stacked | undefined, ...parts: WeightMatrix[]): WeightMatrix | null {
   return s && s.parts.length === parts.length && s.parts.every((p, i) => p === parts[i]) ? s.matrix : null;
 }
 

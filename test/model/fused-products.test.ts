@@ -11,7 +11,7 @@ import { Decoder, KVCache } from '../../src/model/inference.js';
 import { initLlama } from '../../src/model/llama.js';
 import { loadInferenceModel, saveTrainedModel } from '../../src/model/load.js';
 import { tiny } from '../../src/model/presets.js';
-import { stackPacked, unpackForInference, type InferenceWeights, type LayerInferenceWeights, type WeightMatrix } from '../../src/model/weights.js';
+import { stackF32, stackPacked, unpackForInference, type InferenceWeights, type LayerInferenceWeights, type WeightMatrix } from '../../src/model/weights.js';
 import { kernels } from '../../src/tensor/backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llamats-fused-'));
@@ -59,6 +59,27 @@ for (const type of ['q8_0', 'q4_0'] as const) {
     }
   });
 }
+
+test('f32: stacked q|k|v and gate|up rows decode bit-identically to one product per matrix, as views of one buffer', () => {
+  const path = join(dir, 'f32.gguf');
+  saveTrainedModel(path, initLlama(config, 4), null, {});
+  const m = loadInferenceModel(path);
+  const L = m.weights.layers[0]!;
+  assert.ok(L.qkv && L.w13, 'float32 layers are stacked');
+  assert.ok(L.wq.kind === 'f32' && L.qkv.matrix.kind === 'f32' && L.wq.data.buffer === L.qkv.matrix.data.buffer, 'parts are views of the stack');
+  const fused = run(m.decoder);
+  const single = run(new Decoder(config, strip(m.weights, unfused)));
+  for (let i = 0; i < fused.length; i++) assert.deepEqual(new Uint32Array(fused[i]!.buffer), new Uint32Array(single[i]!.buffer), `f32: call ${i}`);
+});
+
+test('stackF32 needs float32 parts of one width', () => {
+  const f = (rows: number, cols = 4): WeightMatrix => ({ kind: 'f32', rows, cols, data: new Float32Array(rows * cols).fill(rows) });
+  const s = stackF32([f(2), f(3)])!;
+  assert.equal(s.stacked.rows, 5);
+  assert.deepEqual([...s.stacked.data], [...Array(8).fill(2), ...Array(12).fill(3)]);
+  assert.equal(stackF32([f(2), f(3, 8)]), null);
+  assert.equal(stackF32([f(2), { kind: 'quant', rows: 2, cols: 4, ggmlType: 8, bytes: new Uint8Array(68) }]), null);
+});
 
 test('stackPacked needs every part but the last to be whole 16-row groups, one type and one width', () => {
   type Packed = Extract<WeightMatrix, { kind: 'packed' }>;
