@@ -49,11 +49,12 @@ export async function measureSpeed(decoder: Decoder, tok: Tokenizer | null, o: S
     decoder.forward(prompt, cache);
     return (o.promptTokens / (now() - t)) * 1000;
   };
+  const logits = new Float32Array(V);
   const decodeOnce = () => {
     const tokens = ids(o.genTokens);
     cache.reset();
     const t = now();
-    for (const id of tokens) decoder.forward([id], cache);
+    for (const id of tokens) decoder.forward([id], cache, false, logits); // one buffer, as generate() decodes
     return (o.genTokens / (now() - t)) * 1000;
   };
   prefillOnce();

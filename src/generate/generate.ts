@@ -36,6 +36,8 @@ export async function* generate(
   const seq = new Sequence(tok, prompt, o, maxTokens, ctx.logprobs ?? o.topLogprobs > 0);
   ctx.signal?.throwIfAborted();
   let logits = cache.prefill(decoder, prompt);
+  // One logits buffer for the whole decode loop: each step's logits are used up before the next forward.
+  const buffer = new Float32Array(decoder.config.vocabSize);
   for (;;) {
     ctx.signal?.throwIfAborted();
     const step = seq.step(logits);
@@ -43,6 +45,6 @@ export async function* generate(
     if (step.finishReason) return;
     await yieldToEventLoop();
     ctx.signal?.throwIfAborted();
-    logits = cache.append(decoder, step.token);
+    logits = cache.append(decoder, step.token, buffer);
   }
 }

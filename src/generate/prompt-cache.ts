@@ -50,9 +50,9 @@ export class PromptCache {
     }
   }
 
-  /** Runs one token; its logits [vocab]. */
-  append(decoder: Decoder, token: number): Float32Array {
-    const logits = decoder.forward([token], this.cache);
+  /** Runs one token; its logits [vocab] (in `out` when given: see Decoder.forward). */
+  append(decoder: Decoder, token: number, out?: Float32Array): Float32Array {
+    const logits = decoder.forward([token], this.cache, false, out);
     this.tokens.push(token);
     return logits;
   }

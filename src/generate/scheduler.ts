@@ -50,6 +50,7 @@ export class Scheduler {
   private waiting: Job[] = [];
   private prefilling: { job: Job; cache: PromptCache } | null = null;
   private active: Slot[] = [];
+  private spareLogits: Float32Array | null = null;
 
   constructor(
     readonly decoder: Decoder,
@@ -166,14 +167,20 @@ export class Scheduler {
     const B = this.active.length;
     if (B === 0) return;
     const slots = this.active;
-    const logits = this.decoder.forwardBatch(slots.map((s) => s.next), slots.map((s) => s.cache.cache));
-    this.active = [];
+    // One logits buffer across steps (grown with the batch), taken while in use so that a step started from inside
+    // emit() could never write into rows not yet emitted.
     const V = this.decoder.config.vocabSize;
+    let buffer = this.spareLogits;
+    this.spareLogits = null;
+    if (!buffer || buffer.length < B * V) buffer = new Float32Array(B * V);
+    const logits = this.decoder.forwardBatch(slots.map((s) => s.next), slots.map((s) => s.cache.cache), buffer);
+    this.active = [];
     for (let b = 0; b < B; b++) {
       const s = slots[b]!;
       s.cache.appended(s.next);
       this.emit(s, logits.subarray(b * V, (b + 1) * V));
     }
+    this.spareLogits = buffer;
   }
 
   /** Samples the slot's next token, reports it, and keeps the slot running or frees its cache. */

@@ -78,6 +78,25 @@ test('KV-cache decoding one token at a time gives the logits of the full forward
   for (let v = 0; v < V; v++) assert.ok(Math.abs(rest[3 * V + v]! - full[8 * V + v]!) < 1e-4);
 });
 
+test('logits written into a caller\'s buffer equal fresh logits; a short buffer is an error', () => {
+  const model = initLlama(small, 8);
+  const decoder = new Decoder(model.config, inferenceWeightsOf(model));
+  const V = small.vocabSize;
+  const [a, b] = [new KVCache(model.config), new KVCache(model.config)];
+  const buffer = new Float32Array(3 * V + 5).fill(NaN);
+  const fresh = decoder.forward([1, 2, 3], a, true);
+  const into = decoder.forward([1, 2, 3], b, true, buffer);
+  assert.equal(into.buffer, buffer.buffer);
+  assert.deepEqual(into, fresh);
+  assert.deepEqual(decoder.forward([4], b, false, buffer), decoder.forward([4], a));
+  const caches = [new KVCache(model.config), new KVCache(model.config)];
+  const caches2 = [new KVCache(model.config), new KVCache(model.config)];
+  assert.deepEqual(decoder.forwardBatch([5, 6], caches2, buffer), decoder.forwardBatch([5, 6], caches));
+  const before = a.length;
+  assert.throws(() => decoder.forward([7], a, false, new Float32Array(V - 1)), /out \(logits buffer\) length/);
+  assert.equal(a.length, before, 'the cache is left as it was');
+});
+
 test('batched decoding equals decoding each sequence alone', () => {
   const model = initLlama(small, 8);
   const decoder = new Decoder(model.config, inferenceWeightsOf(model));
