@@ -19,14 +19,11 @@ import { DpoStageSchema, dpoStage, type DpoResult, type TextPair } from './dpo.j
 import { PreferenceSamplingSchema, samplePreferencePairs, type PreferenceSamplingReport } from './preference-sampling.js';
 import { frozenCopy } from './reference.js';
 import { parseStageConfig, readStageConfig } from './stage-config.js';
-import { EvalSchema, evalSets, evaluateAgainst, loadPolicy, loadScorer, measureBaseline, RewardModelsSchema, saveModel, TEMPLATE, worldOf, writeSummary, type EvalResult } from './run-common.js';
+import { type EvalResult, EvalSchema, evalSets, evaluateAgainst, loadPolicy, loadScorer, measureBaseline, POLICY_RUN_FIELDS, RewardModelsSchema, saveModel, worldOf, writeSummary } from './run-common.js';
 
 export const DpoRunSchema = z.strictObject({
-  out: z.string().min(1),
-  /** The SFT checkpoint: the policy's start and the frozen reference (Llama 3 §4.1.4). */
-  policy: z.string().min(1),
-  world: z.record(z.string(), z.unknown()).default({}),
-  template: TEMPLATE,
+  /** policy: the SFT checkpoint, the policy's start and the frozen reference (Llama 3 §4.1.4). */
+  ...POLICY_RUN_FIELDS,
   /** Optional: the RM picks which two samples the annotator sees and scores the evaluation answers. */
   rewardModels: RewardModelsSchema.nullable().default(null),
   data: z.strictObject({

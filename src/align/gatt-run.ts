@@ -15,13 +15,10 @@ import { sftExample, type Message } from './world/index.js';
 import { SftStageSchema, sftStage, type SftResult } from './sft.js';
 import { GattStageSchema, gattStage, type AdherenceRow, type GattResult } from './gatt.js';
 import { parseStageConfig, readStageConfig } from './stage-config.js';
-import { loadPolicy, saveModel, TEMPLATE, worldOf, writeSummary } from './run-common.js';
+import { loadPolicy, POLICY_RUN_FIELDS, saveModel, worldOf, writeSummary } from './run-common.js';
 
 export const GattRunSchema = z.strictObject({
-  out: z.string().min(1),
-  policy: z.string().min(1),
-  world: z.record(z.string(), z.unknown()).default({}),
-  template: TEMPLATE,
+  ...POLICY_RUN_FIELDS,
   data: z.strictObject({
     /** Training dialogues (split train) and held-out dialogues for the adherence curves. */
     dialogues: z.number().int().min(1).default(200),

@@ -6,15 +6,12 @@ import { z } from 'zod';
 import { PpoStageSchema, ppoStage, type PpoEvalRow, type PpoIterationRow } from './ppo.js';
 import { frozenCopy } from './reference.js';
 import { parseStageConfig, readStageConfig } from './stage-config.js';
-import { EvalSchema, evalSets, evaluateAgainst, loadPolicy, loadScorer, measureBaseline, RewardModelsSchema, saveModel, TEMPLATE, worldOf, writeSummary, type EvalResult } from './run-common.js';
+import { type EvalResult, EvalSchema, evalSets, evaluateAgainst, loadPolicy, loadScorer, measureBaseline, POLICY_RUN_FIELDS, RewardModelsSchema, saveModel, worldOf, writeSummary } from './run-common.js';
 
 export const PpoRunSchema = z.strictObject({
-  out: z.string().min(1),
-  /** The starting checkpoint (SFT or RS output); also π_0. */
-  policy: z.string().min(1),
+  /** policy: the starting checkpoint (SFT or RS output); also π_0. */
+  ...POLICY_RUN_FIELDS,
   rewardModels: RewardModelsSchema,
-  world: z.record(z.string(), z.unknown()).default({}),
-  template: TEMPLATE,
   data: z.strictObject({
     /** Training prompts (stream "ppo"), cycled in a seeded order. */
     prompts: z.number().int().min(1).default(2000),

@@ -12,14 +12,11 @@ import { PreferenceSamplingSchema } from './preference-sampling.js';
 import { SftStageSchema } from './sft.js';
 import { sftFineTune } from './rs-run.js';
 import { llama2Rounds, llama3Rounds, type RoundRow } from './rounds.js';
-import { evalSets, EvalSchema, loadPolicy, loadScorer, RewardModelsSchema, saveModel, TEMPLATE, worldOf, writeSummary } from './run-common.js';
+import { EvalSchema, evalSets, loadPolicy, loadScorer, POLICY_RUN_FIELDS, RewardModelsSchema, saveModel, worldOf, writeSummary } from './run-common.js';
 
 export const RoundsRunSchema = z.strictObject({
-  out: z.string().min(1),
-  policy: z.string().min(1),
+  ...POLICY_RUN_FIELDS,
   rewardModels: RewardModelsSchema,
-  world: z.record(z.string(), z.unknown()).default({}),
-  template: TEMPLATE,
   data: z.strictObject({
     /** Training prompts (stream "rounds"); round r takes the r-th slice of promptsPerRound. */
     prompts: z.number().int().min(1).default(3000),

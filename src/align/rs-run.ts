@@ -14,16 +14,13 @@ import { chatSequence } from './data/sequence.js';
 import { SftStageSchema, sftStage, type SftResult, type SftStageConfig } from './sft.js';
 import { RejectionSamplingSchema, rejectionSamplingSweep, rsStage, type FineTune, type RsSummary, type SweepRow } from './rejection-sampling.js';
 import { parseStageConfig, readStageConfig } from './stage-config.js';
-import { EvalSchema, evalSets, evaluateAgainst, loadPolicy, loadScorer, measureBaseline, RewardModelsSchema, saveModel, TEMPLATE, worldOf, writeSummary, type EvalResult } from './run-common.js';
+import { type EvalResult, EvalSchema, evalSets, evaluateAgainst, loadPolicy, loadScorer, measureBaseline, POLICY_RUN_FIELDS, RewardModelsSchema, saveModel, worldOf, writeSummary } from './run-common.js';
 import { sftExample } from './world/index.js';
 import type { StageIO } from './stage-io.js';
 
 export const RsRunSchema = z.strictObject({
-  out: z.string().min(1),
-  policy: z.string().min(1),
+  ...POLICY_RUN_FIELDS,
   rewardModels: RewardModelsSchema,
-  world: z.record(z.string(), z.unknown()).default({}),
-  template: TEMPLATE,
   data: z.strictObject({
     /** Prompts sampled K times each (stream "rs"). */
     prompts: z.number().int().min(1).default(1000),

@@ -20,6 +20,17 @@ import { compareMeasured, measure, type Comparison } from './compare.js';
 
 export const TEMPLATE = z.enum(['llama2', 'llama3', 'llama3.1']).default('llama3');
 
+/** The fields every job that trains a policy starts with (rs, ppo, dpo, gatt, rounds): spread into its schema. */
+export const POLICY_RUN_FIELDS = {
+  /** Run folder: model.gguf, metrics, plots, summary.json. */
+  out: z.string().min(1),
+  /** The starting checkpoint (usually the SFT model). */
+  policy: z.string().min(1),
+  /** The world the prompts come from (createWorld's config). */
+  world: z.record(z.string(), z.unknown()).default({}),
+  template: TEMPLATE,
+};
+
 export const RewardModelsSchema = z.union([
   z.strictObject({
     /** Reward-model folders written by `llamats rm` (model.gguf + reward_head.json). */
