@@ -52,15 +52,27 @@ static void quantize_rows(int type, const float* x, int64_t M, int64_t K, std::v
   }
 }
 
+// The arguments both quantized products share: (out [M, N], x [M, K], weights, ggmlType, M, K, N), checked.
+struct ProductArgs {
+  int64_t type, M, K, N, block, bytes;
+  ArrayArg<float> out, x;
+};
+
+static bool get_product_args(const Napi::CallbackInfo& info, const char* name, ProductArgs& p) {
+  int64_t MK, MN;
+  return get_int(info, 3, "ggmlType", p.type) && get_int(info, 4, "M", p.M) && get_int(info, 5, "K", p.K, 1) && get_int(info, 6, "N", p.N) &&
+         check_type(info.Env(), p.type, p.K, p.block, p.bytes) && count(info.Env(), name, {p.M, p.K}, MK) && count(info.Env(), name, {p.M, p.N}, MN) &&
+         get_array(info, 0, "out", p.out, MN) && get_array(info, 1, "x", p.x, MK);
+}
+
 static Napi::Value MatmulQuant(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int64_t type, M, K, N, MK, MN, block, bytes;
-  ArrayArg<float> out, x;
+  ProductArgs p;
+  if (!get_product_args(info, "matmulQuant", p)) return env.Undefined();
+  const int64_t type = p.type, M = p.M, K = p.K, N = p.N, block = p.block, bytes = p.bytes;
+  ArrayArg<float>& out = p.out;
+  ArrayArg<float>& x = p.x;
   ArrayArg<uint8_t> w;
-  if (!get_int(info, 3, "ggmlType", type) || !get_int(info, 4, "M", M) || !get_int(info, 5, "K", K, 1) || !get_int(info, 6, "N", N) ||
-      !check_type(env, type, K, block, bytes) || !count(env, "matmulQuant", {M, K}, MK) || !count(env, "matmulQuant", {M, N}, MN) ||
-      !get_array(info, 0, "out", out, MN) || !get_array(info, 1, "x", x, MK))
-    return env.Undefined();
   const int64_t row_bytes = K / block * bytes;
   int64_t w_bytes;
   if (!count(env, "matmulQuant", {N, row_bytes}, w_bytes) || !get_array(info, 2, "w", w, w_bytes)) return env.Undefined();
@@ -129,13 +141,12 @@ static Napi::Value PackQuant(const Napi::CallbackInfo& info) {
 
 static Napi::Value MatmulQuantPacked(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int64_t type, M, K, N, MK, MN, block, bytes;
-  ArrayArg<float> out, x;
+  ProductArgs p;
+  if (!get_product_args(info, "matmulQuantPacked", p)) return env.Undefined();
+  const int64_t type = p.type, M = p.M, K = p.K, N = p.N;
+  ArrayArg<float>& out = p.out;
+  ArrayArg<float>& x = p.x;
   ArrayArg<uint8_t> w;
-  if (!get_int(info, 3, "ggmlType", type) || !get_int(info, 4, "M", M) || !get_int(info, 5, "K", K, 1) || !get_int(info, 6, "N", N) ||
-      !check_type(env, type, K, block, bytes) || !count(env, "matmulQuantPacked", {M, K}, MK) || !count(env, "matmulQuantPacked", {M, N}, MN) ||
-      !get_array(info, 0, "out", out, MN) || !get_array(info, 1, "x", x, MK))
-    return env.Undefined();
   if (!qpack::packable((int)type)) {
     fail(env, "ggmlType: " + std::to_string(type) + " has no packed layout (Q4_0 2, Q8_0 8)");
     return env.Undefined();
