@@ -1,15 +1,13 @@
 // Training data from real text: documents from src/data's sources, a held-out split by document, a BPE
 // tokenizer trained on the training split (src/tokenizer; saved in the run folder so a resumed run reuses it),
-// and batches from src/data's mixer (token shares per domain) and packer (document masks), one stream for the
-// main mix and one for the annealing mix (Llama 3 §3.4.3).
+// and batches whose rows are drawn per domain to the mix weights (domain-rows.ts, over src/data's mixer and
+// packer with document masks), one set of rows for the main mix and one for the annealing mix (Llama 3 §3.4.3).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDataConfig } from '../data/config.js';
 import type { Doc } from '../data/doc.js';
 import { hashString } from '../data/hash.js';
 import { annealingWeights, planMix } from '../data/mix.js';
-import { DomainMixer } from '../data/mixer.js';
-import { PackedBatches, type PackCursor } from '../data/pack.js';
 import { loadSources } from '../data/sources.js';
 import { tokenizerToHfJson } from '../tokenizer/hf-json.js';
 import { loadTokenizer } from '../tokenizer/load.js';
@@ -20,89 +18,15 @@ import { ConfigError } from '../util/errors.js';
 import { log } from '../util/progress.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { countTokens, unigramCrossEntropy, type Batch, type TrainData } from './data.js';
+import { DomainRows, STREAMS_PER_DOMAIN } from './domain-rows.js';
 import type { TrainConfig } from './config.js';
 
 type CorpusConfig = Extract<TrainConfig['data'], { kind: 'corpus' }>;
 
-/**
- * Rows of a batch come from independent streams, one row per stream in turn. A single packed stream would fill a
- * whole batch from one or two documents (a State of the Union address is ~8K tokens: four batches of 16×128),
- * so consecutive gradients would each see one speech; STREAMS streams, each walking the corpus in its own seeded
- * order (the mixer's per-stream seed), give every batch rows from different documents, as random-offset
- * sampling does in nanoGPT's get_batch, while the cursor stays a few integers per stream.
- */
-const STREAMS = 32;
-
-/** One stream of packed rows over its own mixer; a new packer per row length continues from the previous cursor. */
-class RowStream {
-  private packer: PackedBatches | null = null;
-  private T = 0;
-  private pending: PackCursor | null = null;
-
-  constructor(
-    private readonly mixer: DomainMixer,
-    private readonly pack: { bos: number; eos: number; resetPositions: boolean },
-  ) {}
-
-  next(T: number): Batch {
-    if (this.T !== T || !this.packer) {
-      const cursor = this.pending ?? this.packer?.cursor() ?? null;
-      this.packer = new PackedBatches(this.mixer, { B: 1, T, ...this.pack });
-      if (cursor) this.packer.restore(cursor);
-      this.T = T;
-      this.pending = null;
-    }
-    return this.packer.next();
-  }
-
-  cursor(): PackCursor | null {
-    return this.pending ?? this.packer?.cursor() ?? null;
-  }
-
-  restore(c: PackCursor | null): void {
-    this.packer = null;
-    this.pending = c;
-  }
-}
-
-interface RowsCursor {
-  turn: number;
-  streams: (PackCursor | null)[];
-}
-
-/** Batches whose rows take turns over STREAMS row streams (cursor: whose turn it is, and each stream's cursor). */
-class Rows {
-  private readonly streams: RowStream[];
-  private turn = 0;
-
-  constructor(makeMixer: (stream: number) => DomainMixer, pack: { bos: number; eos: number; resetPositions: boolean }) {
-    this.streams = Array.from({ length: STREAMS }, (_, i) => new RowStream(makeMixer(i), pack));
-  }
-
-  next(B: number, T: number): Batch {
-    const b: Batch = { B, T, tokens: new Int32Array(B * T), targets: new Int32Array(B * T), segIds: new Int32Array(B * T), positions: new Int32Array(B * T) };
-    for (let r = 0; r < B; r++) {
-      const row = this.streams[this.turn]!.next(T);
-      this.turn = (this.turn + 1) % this.streams.length;
-      for (const k of ['tokens', 'targets', 'segIds', 'positions'] as const) b[k].set(row[k], r * T);
-    }
-    return b;
-  }
-
-  cursor(): RowsCursor {
-    return { turn: this.turn, streams: this.streams.map((s) => s.cursor()) };
-  }
-
-  restore(c: RowsCursor): void {
-    this.turn = c.turn;
-    this.streams.forEach((s, i) => s.restore(c.streams[i] ?? null));
-  }
-}
-
 export class CorpusData implements TrainData {
   readonly vocabSize: number;
-  private readonly main: Rows;
-  private readonly anneal: Rows;
+  private readonly main: DomainRows;
+  private readonly anneal: DomainRows;
   private readonly encode: (text: string) => readonly number[];
 
   constructor(
@@ -124,8 +48,8 @@ export class CorpusData implements TrainData {
     const weights = planMix(train, c.mix).weights;
     const annealWeights = annealingWeights(weights, c.annealing);
     const pack = { bos: tokenizer.bos, eos: tokenizer.eos, resetPositions };
-    this.main = new Rows((i) => new DomainMixer(train, weights, this.encode, seed + i), pack);
-    this.anneal = new Rows((i) => new DomainMixer(train, annealWeights, this.encode, seed + STREAMS + i), pack);
+    this.main = new DomainRows(train, weights, this.encode, seed, pack);
+    this.anneal = new DomainRows(train, annealWeights, this.encode, seed + STREAMS_PER_DOMAIN, pack);
   }
 
   next(B: number, T: number, annealing: boolean): Batch {
@@ -137,15 +61,15 @@ export class CorpusData implements TrainData {
   }
 
   restore(cursor: unknown): void {
-    const c = cursor as { main: RowsCursor; anneal: RowsCursor };
-    this.main.restore(c.main);
-    this.anneal.restore(c.anneal);
+    const c = (cursor ?? {}) as { main?: unknown; anneal?: unknown };
+    this.main.restore(c.main, 'checkpoint data cursor main');
+    this.anneal.restore(c.anneal, 'checkpoint data cursor anneal');
   }
 
-  /** Held-out documents packed in a fixed order (row streams with the main weights and fixed seeds). */
+  /** Held-out documents packed in a fixed order (rows drawn with the main weights and fixed seeds). */
   validation(B: number, T: number, sequences: number): Batch[] {
     const weights = planMix(this.val, this.c.mix).weights;
-    const rows = new Rows((i) => new DomainMixer(this.val, weights, this.encode, i), { bos: this.tokenizer.bos, eos: this.tokenizer.eos, resetPositions: true });
+    const rows = new DomainRows(this.val, weights, this.encode, 0, { bos: this.tokenizer.bos, eos: this.tokenizer.eos, resetPositions: true });
     const out: Batch[] = [];
     for (let done = 0; done < sequences; done += B) out.push(rows.next(Math.min(B, sequences - done), T));
     return out;
