@@ -109,7 +109,7 @@ export function evaluateAgainst(model: Llama, tok: Tokenizer, sets: EvalSets, ba
     safety: baseline.safety ? compareMeasured(measure(model, tok, sets.safety, o), baseline.safety) : null,
   };
   const h = res.heldout;
-  if (h) log(`eval: helpfulness ${h.baseline.helpfulness.toFixed(3)} → ${h.model.helpfulness.toFixed(3)}, win rate ${(100 * h.winRate.winRate).toFixed(1)}% (${h.winRate.win}/${h.winRate.tie}/${h.winRate.loss})`);
+  if (h) log(`eval: helpfulness ${h.baseline.helpfulness.toFixed(3)} → ${h.model.helpfulness.toFixed(3)}, win rate ${(100 * h.winRate.winRate).toFixed(1)}% (${h.winRate.win}/${h.winRate.tie}/${h.winRate.loss}; 95% ${(100 * h.winRate.ci95[0]).toFixed(0)}–${(100 * h.winRate.ci95[1]).toFixed(0)}%)`);
   const s = res.safety;
   if (s) log(`eval: violation ${(100 * s.baseline.violationRate).toFixed(1)}% → ${(100 * s.model.violationRate).toFixed(1)}%, false refusal ${(100 * s.baseline.falseRefusalRate).toFixed(1)}% → ${(100 * s.model.falseRefusalRate).toFixed(1)}%`);
   return res;

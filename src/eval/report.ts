@@ -41,9 +41,9 @@ export function familyTable(results: readonly ModelResult[]): string {
 }
 
 export function winRateTable(rows: readonly { a: string; b: string; result: WinRate }[]): string {
-  const head = '| A | B | win | tie | loss | win / (win + loss) |';
-  const body = rows.map(({ a, b, result: w }) => `| ${a} | ${b} | ${w.win} | ${w.tie} | ${w.loss} | ${pct(w.winRate)}% |`);
-  return [head, '|---|---|---|---|---|---|', ...body].join('\n');
+  const head = '| A | B | win | tie | loss | win / (win + loss) | 95% interval |';
+  const body = rows.map(({ a, b, result: w }) => `| ${a} | ${b} | ${w.win} | ${w.tie} | ${w.loss} | ${pct(w.winRate)}% | ${pct(w.ci95[0])}–${pct(w.ci95[1])}% |`);
+  return [head, '|---|---|---|---|---|---|---|', ...body].join('\n');
 }
 
 export function helpfulnessChart(results: readonly ModelResult[]): string {

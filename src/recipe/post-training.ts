@@ -107,7 +107,8 @@ export function gattRun(cfg: RecipeConfig, policy: string, dir: string): GattRun
 export function evalRun(cfg: RecipeConfig, models: { name: string; path: string }[], rms: RewardModels, dir: string): EvalReport {
   const c = parseEvalRun(merge({
     out: dir, world: worldOf(cfg),
-    prompts: { heldout: q(cfg, 300, 32), safety: q(cfg, 100, 16), systemRate: 0.1 },
+    // 1,000 held-out prompts: ~200 decisive comparisons per win rate, a 95% interval of about ±7 points (±11 with 300).
+    prompts: { heldout: q(cfg, 1000, 32), safety: q(cfg, 100, 16), systemRate: 0.1 },
     generation: { maxTokens: 64, temperature: 0 },
     models: models.map((m) => ({ ...m, format: 'chat', template: 'llama3' })),
     winRates: [

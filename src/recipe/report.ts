@@ -110,10 +110,10 @@ const sections: Record<string, (r: StageRecord<never>) => Section[]> = {
     const x = r.result as EvalReport;
     const rows = x.models.map((m) => [m.name, fmt(m.metrics.helpfulness.mean), fmt(m.metrics.seen.mean), fmt(m.metrics.heldOutTemplate.mean),
       pct(m.safety?.violationRate.rate ?? m.metrics.violationRate.rate), pct(m.safety?.falseRefusalRate.rate ?? m.metrics.falseRefusalRate.rate)]);
-    const wins = x.winRates.map((w) => [`${w.a} vs ${w.b}`, w.result.win, w.result.tie, w.result.loss, pct(w.result.winRate)]);
+    const wins = x.winRates.map((w) => [`${w.a} vs ${w.b}`, w.result.win, w.result.tie, w.result.loss, pct(w.result.winRate), `${pct(w.result.ci95[0])} – ${pct(w.result.ci95[1])}`]);
     return [
       { heading: 'Evaluation on held-out prompts (world judges)', table: { head: ['model', 'helpfulness', 'seen templates', 'held-out templates', 'violation rate', 'false-refusal rate'], rows }, svg: svgsIn(join(cfg0.out, 'eval')) },
-      { heading: 'Judged win rates (against the SFT model; the exported chat model also against the DPO model)', table: { head: ['comparison', 'win', 'tie', 'loss', 'win rate'], rows: wins } },
+      { heading: 'Judged win rates (against the SFT model; the exported chat model also against the DPO model)', table: { head: ['comparison', 'win', 'tie', 'loss', 'win rate', '95% interval (Wilson)'], rows: wins } },
     ];
   },
   export: (r) => {

@@ -83,6 +83,8 @@ export interface WinRate {
   loss: number;
   /** win / (win + loss); 0.5 when every comparison is a tie. */
   winRate: number;
+  /** 95% Wilson score interval of winRate over the win + loss decisive comparisons ([0, 1] when there are none). */
+  ci95: [number, number];
 }
 
 /** System A against system B on the same prompts: a win when A's score exceeds B's by more than `tie`. */
@@ -94,7 +96,21 @@ export function winRate(a: readonly number[], b: readonly number[], tie = 0.02):
     if (a[i]! - b[i]! > tie) win++;
     else if (b[i]! - a[i]! > tie) loss++;
   }
-  return { win, tie: a.length - win - loss, loss, winRate: win + loss === 0 ? 0.5 : win / (win + loss) };
+  return { win, tie: a.length - win - loss, loss, winRate: win + loss === 0 ? 0.5 : win / (win + loss), ci95: wilson95(win, win + loss) };
+}
+
+/**
+ * The 95% Wilson score interval of a proportion k / n (Wilson 1927): unlike p ± 1.96·√(p(1−p)/n) it stays in
+ * [0, 1] and is honest for the few dozen decisive comparisons a held-out set gives.
+ */
+export function wilson95(k: number, n: number): [number, number] {
+  if (n === 0) return [0, 1];
+  const z = 1.959963984540054;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const center = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, center - half), Math.min(1, center + half)];
 }
 
 /** The metrics as an aligned text table (what `llamats world judge` prints). */
