@@ -2,41 +2,41 @@
 //   SFT → helpfulness and safety reward models → rejection sampling → DPO (Llama 3) and PPO (Llama 2) on top of
 //   the rejection-sampling model → Ghost Attention on the DPO model (the chat model the recipe exports) →
 //   evaluation of every model on held-out prompts by the world's judges.
-// Each stage is the same function its CLI runs (src/align/*-run.ts); the recipe only chooses inputs and sizes.
+// Each stage is the same function its CLI runs (src/align/*-run.ts); the recipe only chooses inputs and sizes:
+// the functions here return each stage's complete, validated run config (defaults resolved), which is also what
+// the stage's cache key is made of (run.ts), so a changed default re-runs the stage like a changed override.
 // Defaults are the settings the stage sweeps found on the tiny world chain (configs/*-tiny.json, README);
 // `quick` shrinks every count so the whole recipe fits a test.
 import { join } from 'node:path';
-import { parseDpoRun, runDpo, type DpoRunSummary } from '../align/dpo-run.js';
-import { parseGattRun, runGatt, type GattRunSummary } from '../align/gatt-run.js';
-import { parsePpoRun, runPpo, type PpoRunSummary } from '../align/ppo-run.js';
-import { parseRewardRun, runRewardModel, type RewardSummary } from '../align/reward-run.js';
-import { parseRsRun, runRs, type RsRunSummary } from '../align/rs-run.js';
-import { parseSftRun, runSft, type SftSummary } from '../align/sft-run.js';
-import { parseEvalRun, runEval, type EvalReport } from '../eval/run.js';
+import { parseDpoRun, type DpoRunConfig } from '../align/dpo-run.js';
+import { parseGattRun, type GattRunConfig } from '../align/gatt-run.js';
+import { parsePpoRun, type PpoRunConfig } from '../align/ppo-run.js';
+import { parseRewardRun, type RewardRunConfig } from '../align/reward-run.js';
+import { parseRsRun, type RsRunConfig } from '../align/rs-run.js';
+import { parseSftRun, type SftRunConfig } from '../align/sft-run.js';
+import { parseEvalRun, type EvalRunConfig } from '../eval/run.js';
 import { merge, type RecipeConfig } from './config.js';
 
 const q = (cfg: RecipeConfig, full: number, quick: number) => (cfg.quick ? quick : full);
 const worldOf = (cfg: RecipeConfig) => ({ seed: cfg.seed, size: cfg.world.size });
 const evalOf = (cfg: RecipeConfig) => ({ heldout: q(cfg, 200, 24), safety: q(cfg, 100, 16), maxTokens: 48 });
 
-export function sftRun(cfg: RecipeConfig, base: string, dir: string): SftSummary {
-  const c = parseSftRun(merge({
+export function sftConfig(cfg: RecipeConfig, base: string, dir: string): SftRunConfig {
+  return parseSftRun(merge({
     out: dir, base, world: worldOf(cfg), template: 'llama3',
     // 16,000 chats × 3 epochs: with 8,000 a later fine-tuning on more gold chats alone (GAtt's replay) beat this SFT
     // model 64% of the time, so every later stage was measured against an under-trained baseline (README).
     data: { train: [{ style: 'chat', prompts: q(cfg, 16000, 600), systemRate: 0.1 }], heldout: q(cfg, 200, 32) },
     stage: { epochs: q(cfg, 3, 1), rowsPerStep: 8, optim: { lr: 0.003 }, evalEvery: 100 },
   }, cfg.sft), 'recipe config: sft');
-  return runSft(c).summary;
 }
 
-export function rewardRun(cfg: RecipeConfig, kind: 'helpfulness' | 'safety', base: string, dir: string): RewardSummary {
-  const c = parseRewardRun(merge({
+export function rewardConfig(cfg: RecipeConfig, kind: 'helpfulness' | 'safety', base: string, dir: string): RewardRunConfig {
+  return parseRewardRun(merge({
     out: dir, base, kind, world: worldOf(cfg), objective: { kind: 'margin', margins: 'small' },
     data: { helpfulnessPrompts: q(cfg, 1200, 150), safetyPrompts: q(cfg, kind === 'safety' ? 1800 : 1200, 150), mix: 'llama2', heldoutPrompts: q(cfg, 1000, 100) },
     stage: { epochs: 1, groupsPerStep: 24, optim: { lr: 3e-4 } },
   }, cfg.rm), `recipe config: rm (${kind})`);
-  return runRewardModel(c);
 }
 
 export interface RewardModels {
@@ -44,10 +44,13 @@ export interface RewardModels {
   safety: string;
 }
 
-export function rsRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): RsRunSummary {
-  const c = parseRsRun(merge({
+export function rsConfig(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): RsRunConfig {
+  return parseRsRun(merge({
     out: dir, policy, rewardModels: rms, world: worldOf(cfg), template: 'llama3',
-    data: { prompts: q(cfg, 600, 48) },
+    // Llama 3 §4.1.3 fine-tunes on the rejection-sampled answers together with human-curated data: here 5,000 gold
+    // world demonstrations. Without them the RS model lost to SFT (validation 38.1% win rate, 1,000 prompts): the
+    // 1.8M-parameter RMs pick the model's own mistakes; with them it won 56.9% (README, "In the recipe").
+    data: { prompts: q(cfg, 600, 48), curated: q(cfg, 5000, 0) },
     stage: {
       k: q(cfg, 10, 4), sampling: { temperature: 0.6, maxTokens: 48 },
       sweep: { ks: cfg.quick ? [1, 2, 4] : [1, 2, 4, 8, 16], temperatures: cfg.quick ? [0.6, 1.2] : [0.6, 0.8, 1.0, 1.2, 1.4], prompts: q(cfg, 32, 8) },
@@ -56,11 +59,10 @@ export function rsRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir:
     sft: { epochs: 1, rowsPerStep: 8, optim: { lr: 3e-4 } },
     eval: evalOf(cfg),
   }, cfg.rs), 'recipe config: rs');
-  return runRs(c);
 }
 
-export function dpoRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): DpoRunSummary {
-  const c = parseDpoRun(merge({
+export function dpoConfig(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): DpoRunConfig {
+  return parseDpoRun(merge({
     out: dir, policy, rewardModels: rms, world: worldOf(cfg), template: 'llama3',
     // Pairs around what the model says when deployed: its greedy answer against each of n samples at T 0.8,
     // annotated by the world's simulated annotators ("significantly better"/"better" kept). Validation win rates
@@ -70,11 +72,10 @@ export function dpoRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir
     stage: { beta: 0.1, nllWeight: 0.2, epochs: 2, batchPairs: 16, optim: { lr: 5e-5 } },
     eval: evalOf(cfg),
   }, cfg.dpo), 'recipe config: dpo');
-  return runDpo(c);
 }
 
-export function ppoRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): PpoRunSummary {
-  const c = parsePpoRun(merge({
+export function ppoConfig(cfg: RecipeConfig, policy: string, rms: RewardModels, dir: string): PpoRunConfig {
+  return parsePpoRun(merge({
     out: dir, policy, rewardModels: rms, world: worldOf(cfg), template: 'llama3',
     data: { prompts: q(cfg, 2000, 128), heldout: q(cfg, 64, 16) },
     stage: {
@@ -85,11 +86,10 @@ export function ppoRun(cfg: RecipeConfig, policy: string, rms: RewardModels, dir
     },
     eval: evalOf(cfg),
   }, cfg.ppo), 'recipe config: ppo');
-  return runPpo(c);
 }
 
-export function gattRun(cfg: RecipeConfig, policy: string, dir: string): GattRunSummary {
-  const c = parseGattRun(merge({
+export function gattConfig(cfg: RecipeConfig, policy: string, dir: string): GattRunConfig {
+  return parseGattRun(merge({
     out: dir, policy, world: worldOf(cfg), template: 'llama3',
     // Llama 2 §3.3 adds GAtt samples to the regular fine-tuning data: single-turn demonstrations of every family
     // (safety refusals included) are replayed, so the chat model keeps what SFT and DPO gave it.
@@ -102,12 +102,11 @@ export function gattRun(cfg: RecipeConfig, policy: string, dir: string): GattRun
     // helpfulness 0.500 vs 0.505, DPO model 0.472).
     sft: { epochs: q(cfg, 3, 1), rowsPerStep: 8, optim: { lr: 2e-3 } },
   }, cfg.gatt), 'recipe config: gatt');
-  return runGatt(c);
 }
 
 /** Every model of the run on the same held-out prompts: helpfulness, violation and false-refusal rates, win rates. */
-export function evalRun(cfg: RecipeConfig, models: { name: string; path: string }[], rms: RewardModels, dir: string): EvalReport {
-  const c = parseEvalRun(merge({
+export function evalConfig(cfg: RecipeConfig, models: { name: string; path: string }[], rms: RewardModels, dir: string): EvalRunConfig {
+  return parseEvalRun(merge({
     out: dir, world: worldOf(cfg),
     // 1,000 held-out prompts: ~200 decisive comparisons per win rate, a 95% interval of about ±7 points (±11 with 300).
     prompts: { heldout: q(cfg, 1000, 32), safety: q(cfg, 100, 16), systemRate: 0.1 },
@@ -123,7 +122,6 @@ export function evalRun(cfg: RecipeConfig, models: { name: string; path: string 
       { name: 'safety RM', path: rms.safety, prompts: q(cfg, 300, 32) },
     ],
   }, cfg.eval), 'recipe config: eval');
-  return runEval(c);
 }
 
 export const modelFile = (dir: string) => join(dir, 'model.gguf');

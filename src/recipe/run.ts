@@ -8,8 +8,15 @@ import { fmtTime, log } from '../util/progress.js';
 import type { RecipeConfig } from './config.js';
 import { buildReport } from './report.js';
 import { runStage, stageKey, type StageRunner } from './stage.js';
-import { dataStage, pretrainConfig, pretrainStage, worldStage } from './stages.js';
-import { dpoRun, evalRun, gattRun, ppoRun, rewardRun, rsRun, sftRun, type RewardModels } from './post-training.js';
+import { dataConfig, dataStage, pretrainConfig, pretrainStage, worldStage } from './stages.js';
+import { runDpo } from '../align/dpo-run.js';
+import { runGatt } from '../align/gatt-run.js';
+import { runPpo } from '../align/ppo-run.js';
+import { runRewardModel } from '../align/reward-run.js';
+import { runRs } from '../align/rs-run.js';
+import { runSft } from '../align/sft-run.js';
+import { runEval } from '../eval/run.js';
+import { dpoConfig, evalConfig, gattConfig, ppoConfig, rewardConfig, rsConfig, sftConfig, type RewardModels } from './post-training.js';
 
 export interface RecipeResult {
   out: string;
@@ -24,15 +31,23 @@ export interface RecipeResult {
  * (GAtt on the DPO model: Llama 3's preference optimisation, with Llama 2's multi-turn consistency).
  */
 function postTrain(cfg: RecipeConfig, runner: StageRunner, upstream: string, pretrained: string): string {
-  const sft = runStage(runner, 'sft', stageKey(upstream, cfg.seed, cfg.quick, cfg.sft), (dir) => sftRun(cfg, pretrained, dir));
-  const rmKey = stageKey(sft.key, cfg.rm);
-  const rmH = runStage(runner, 'rm-helpfulness', rmKey, (dir) => rewardRun(cfg, 'helpfulness', sft.result.model, dir));
-  const rmS = runStage(runner, 'rm-safety', rmKey, (dir) => rewardRun(cfg, 'safety', sft.result.model, dir));
+  // Each key holds the stage's resolved config (inputs' paths included) and the keys of the stages it reads.
+  const dir = (stage: string) => join(cfg.out, stage);
+  const sftCfg = sftConfig(cfg, pretrained, dir('sft'));
+  const sft = runStage(runner, 'sft', stageKey(upstream, sftCfg), () => runSft(sftCfg).summary);
+  const rmHCfg = rewardConfig(cfg, 'helpfulness', sft.result.model, dir('rm-helpfulness'));
+  const rmSCfg = rewardConfig(cfg, 'safety', sft.result.model, dir('rm-safety'));
+  const rmH = runStage(runner, 'rm-helpfulness', stageKey(sft.key, rmHCfg), () => runRewardModel(rmHCfg));
+  const rmS = runStage(runner, 'rm-safety', stageKey(sft.key, rmSCfg), () => runRewardModel(rmSCfg));
   const rms: RewardModels = { helpfulness: rmH.result.out, safety: rmS.result.out };
-  const rs = runStage(runner, 'rs', stageKey(rmH.key, rmS.key, cfg.rs), (dir) => rsRun(cfg, sft.result.model, rms, dir));
-  const dpo = runStage(runner, 'dpo', stageKey(rs.key, cfg.dpo), (dir) => dpoRun(cfg, rs.result.model, rms, dir));
-  const ppo = runStage(runner, 'ppo', stageKey(rs.key, cfg.ppo), (dir) => ppoRun(cfg, rs.result.model, rms, dir));
-  const gatt = runStage(runner, 'gatt', stageKey(dpo.key, cfg.gatt), (dir) => gattRun(cfg, dpo.result.model, dir));
+  const rsCfg = rsConfig(cfg, sft.result.model, rms, dir('rs'));
+  const rs = runStage(runner, 'rs', stageKey(rmH.key, rmS.key, rsCfg), () => runRs(rsCfg));
+  const dpoCfg = dpoConfig(cfg, rs.result.model, rms, dir('dpo'));
+  const dpo = runStage(runner, 'dpo', stageKey(rs.key, dpoCfg), () => runDpo(dpoCfg));
+  const ppoCfg = ppoConfig(cfg, rs.result.model, rms, dir('ppo'));
+  const ppo = runStage(runner, 'ppo', stageKey(rs.key, ppoCfg), () => runPpo(ppoCfg));
+  const gattCfg = gattConfig(cfg, dpo.result.model, dir('gatt'));
+  const gatt = runStage(runner, 'gatt', stageKey(dpo.key, gattCfg), () => runGatt(gattCfg));
   const models = [
     { name: 'pretrained', path: pretrained },
     { name: 'sft', path: sft.result.model },
@@ -41,7 +56,8 @@ function postTrain(cfg: RecipeConfig, runner: StageRunner, upstream: string, pre
     { name: 'ppo', path: ppo.result.model },
     { name: 'dpo+gatt', path: gatt.result.model },
   ];
-  runStage(runner, 'eval', stageKey(gatt.key, ppo.key, cfg.eval), (dir) => evalRun(cfg, models, rms, dir));
+  const evalCfg = evalConfig(cfg, models, rms, dir('eval'));
+  runStage(runner, 'eval', stageKey(gatt.key, ppo.key, evalCfg), () => runEval(evalCfg));
   return gatt.result.model;
 }
 
@@ -49,7 +65,7 @@ export function runRecipe(cfg: RecipeConfig, opts: { fresh?: boolean } = {}): Re
   const t0 = performance.now();
   const runner: StageRunner = { out: cfg.out, fresh: opts.fresh ?? false, records: [] };
   const world = runStage(runner, 'world', stageKey(cfg.seed, cfg.world), (dir) => worldStage(cfg, dir));
-  const data = runStage(runner, 'data', stageKey(cfg.seed, cfg.quick, cfg.data), (dir) => dataStage(cfg, dir));
+  const data = runStage(runner, 'data', stageKey(dataConfig(cfg)), (dir) => dataStage(cfg, dir));
   const pretrainKey = stageKey(world.key, data.key, pretrainConfig(cfg, data.result, world.result, join(cfg.out, 'pretrain')));
   const pre = runStage(runner, 'pretrain', pretrainKey, (dir) => pretrainStage(cfg, data.result, world.result, dir));
   let chatModel = join(pre.result.out, 'model.gguf');

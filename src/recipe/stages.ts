@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createWorld, type World } from '../align/world/index.js';
-import { DATA_DEFAULTS, parseDataConfig } from '../data/config.js';
+import { DATA_DEFAULTS, parseDataConfig, type DataConfig } from '../data/config.js';
 import { loadSources } from '../data/sources.js';
 import { runPipeline, type DataReport } from '../data/pipeline.js';
 import { renderHtml } from '../data/render-report.js';
@@ -53,8 +53,12 @@ export interface DataResult {
  * factual sources Llama 2 up-sampled, §2.1) and joins after filtering: its templated sentences would otherwise
  * look like near-duplicates and facts would be lost.
  */
+export function dataConfig(cfg: RecipeConfig): DataConfig {
+  return parseDataConfig('recipe config: data', merge(cfg.quick ? quickData() : {}, cfg.data));
+}
+
 export function dataStage(cfg: RecipeConfig, dir: string): DataResult {
-  const dataCfg = parseDataConfig('recipe config: data', merge(cfg.quick ? quickData() : {}, cfg.data));
+  const dataCfg = dataConfig(cfg);
   const corpus = loadSources(dataCfg.sources);
   const { docs, report } = runPipeline(corpus, dataCfg, { onStep: (name, s) => log(`data: ${name} ${s.toFixed(1)} s`) });
   const folder = join(dir, 'docs');

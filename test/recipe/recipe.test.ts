@@ -2,7 +2,7 @@
 // reproducibility: the same seed gives the same report numbers. Slow (minutes): runs with LLAMATS_SLOW=1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -36,6 +36,18 @@ test('npm start --quick: every stage runs, the report and exports are written, t
   const again = runCli(['start', '--quick', '--out', out]);
   assert.equal(again.code, 0, again.stderr.slice(-2000));
   assert.deepEqual(stamps(), before);
+  // A changed setting of one stage re-runs that stage and what reads it (the keys hold each stage's resolved
+  // config), and nothing upstream.
+  const cfgFile = join(dir, 'ppo-change.json');
+  writeFileSync(cfgFile, JSON.stringify({ ppo: { stage: { optim: { lr: 1e-5 } } } }));
+  const stamp = (s: string) => statSync(join(out, s, 'stage.json')).mtimeMs;
+  const upstream = ['world', 'data', 'pretrain', 'sft', 'rm-helpfulness', 'rm-safety', 'rs', 'dpo', 'gatt'].map(stamp);
+  const ppoBefore = stamp('ppo');
+  const changed = runCli(['start', '--quick', '--out', out, '--config', cfgFile]);
+  assert.equal(changed.code, 0, changed.stderr.slice(-2000));
+  assert.deepEqual(['world', 'data', 'pretrain', 'sft', 'rm-helpfulness', 'rm-safety', 'rs', 'dpo', 'gatt'].map(stamp), upstream);
+  assert.ok(stamp('ppo') > ppoBefore, 'ppo re-ran');
+  assert.equal(JSON.parse(readFileSync(join(out, 'ppo', 'summary.json'), 'utf8')).config.stage.optim.lr, 1e-5);
   // Reproducible: a fresh run with the same seed gives the same numbers in every stage summary (timings aside).
   const out2 = join(dir, 'b');
   assert.equal(runCli(['start', '--quick', '--out', out2]).code, 0);
