@@ -36,8 +36,14 @@ test('npm start --quick: every stage runs, the report and exports are written, t
   const again = runCli(['start', '--quick', '--out', out]);
   assert.equal(again.code, 0, again.stderr.slice(-2000));
   assert.deepEqual(stamps(), before);
+  // Reproducible: a fresh run with the same seed gives the same numbers in every stage summary (timings aside).
+  const out2 = join(dir, 'b');
+  assert.equal(runCli(['start', '--quick', '--out', out2]).code, 0);
+  const strip = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x) => (/seconds|^out$|path|model$|^base$|policy|file|folder|report|files|from|scorer|exported/i.test(k) ? undefined : x)));
+  const a = stageResults(out), b = stageResults(out2);
+  for (const stage of Object.keys(a)) assert.deepEqual(strip(b[stage]), strip(a[stage]), `stage ${stage} reproduces`);
   // A changed setting of one stage re-runs that stage and what reads it (the keys hold each stage's resolved
-  // config), and nothing upstream.
+  // config), and nothing upstream; last, since it changes run a.
   const cfgFile = join(dir, 'ppo-change.json');
   writeFileSync(cfgFile, JSON.stringify({ ppo: { stage: { optim: { lr: 1e-5 } } } }));
   const stamp = (s: string) => statSync(join(out, s, 'stage.json')).mtimeMs;
@@ -48,10 +54,4 @@ test('npm start --quick: every stage runs, the report and exports are written, t
   assert.deepEqual(['world', 'data', 'pretrain', 'sft', 'rm-helpfulness', 'rm-safety', 'rs', 'dpo', 'gatt'].map(stamp), upstream);
   assert.ok(stamp('ppo') > ppoBefore, 'ppo re-ran');
   assert.equal(JSON.parse(readFileSync(join(out, 'ppo', 'summary.json'), 'utf8')).config.stage.optim.lr, 1e-5);
-  // Reproducible: a fresh run with the same seed gives the same numbers in every stage summary (timings aside).
-  const out2 = join(dir, 'b');
-  assert.equal(runCli(['start', '--quick', '--out', out2]).code, 0);
-  const strip = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x) => (/seconds|^out$|path|model$|^base$|policy|file|folder|report|files|from|scorer|exported/i.test(k) ? undefined : x)));
-  const a = stageResults(out), b = stageResults(out2);
-  for (const stage of Object.keys(a)) assert.deepEqual(strip(b[stage]), strip(a[stage]), `stage ${stage} reproduces`);
 });
