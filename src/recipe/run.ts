@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../util/fs.js';
 import { fmtTime, log } from '../util/progress.js';
 import type { RecipeConfig } from './config.js';
 import { buildReport } from './report.js';
-import { runStage, stageKey, type StageRunner } from './stage.js';
+import { runStage, stageDir, stageKey, type StageRunner } from './stage.js';
 import { dataConfig, dataStage, pretrainConfig, pretrainStage, worldStage } from './stages.js';
 import { runDpo } from '../align/dpo-run.js';
 import { runGatt } from '../align/gatt-run.js';
@@ -32,7 +32,7 @@ export interface RecipeResult {
  */
 function postTrain(cfg: RecipeConfig, runner: StageRunner, upstream: string, pretrained: string): string {
   // Each key holds the stage's resolved config (inputs' paths included) and the keys of the stages it reads.
-  const dir = (stage: string) => join(cfg.out, stage);
+  const dir = (stage: string) => stageDir(runner, stage);
   const sftCfg = sftConfig(cfg, pretrained, dir('sft'));
   const sft = runStage(runner, 'sft', stageKey(upstream, sftCfg), () => runSft(sftCfg).summary);
   const rmHCfg = rewardConfig(cfg, 'helpfulness', sft.result.model, dir('rm-helpfulness'));
@@ -65,8 +65,9 @@ export function runRecipe(cfg: RecipeConfig, opts: { fresh?: boolean } = {}): Re
   const t0 = performance.now();
   const runner: StageRunner = { out: cfg.out, fresh: opts.fresh ?? false, records: [] };
   const world = runStage(runner, 'world', stageKey(cfg.seed, cfg.world), (dir) => worldStage(cfg, dir));
-  const data = runStage(runner, 'data', stageKey(dataConfig(cfg)), (dir) => dataStage(cfg, dir));
-  const pretrainKey = stageKey(world.key, data.key, pretrainConfig(cfg, data.result, world.result, join(cfg.out, 'pretrain')));
+  const dataCfg = dataConfig(cfg);
+  const data = runStage(runner, 'data', stageKey(dataCfg), (dir) => dataStage(dataCfg, dir));
+  const pretrainKey = stageKey(world.key, data.key, pretrainConfig(cfg, data.result, world.result, stageDir(runner, 'pretrain')));
   const pre = runStage(runner, 'pretrain', pretrainKey, (dir) => pretrainStage(cfg, data.result, world.result, dir));
   let chatModel = join(pre.result.out, 'model.gguf');
   if (!cfg.pretrainOnly) chatModel = postTrain(cfg, runner, pre.key, chatModel);

@@ -26,9 +26,14 @@ export function stageKey(...parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
+/** The folder a stage writes into (stage configs name it before the stage runs). */
+export function stageDir(runner: StageRunner, stage: string): string {
+  return join(runner.out, stage);
+}
+
 /** Runs `fn(dir)` unless a finished record with the same key exists; returns the record. */
 export function runStage<R>(runner: StageRunner, stage: string, key: string, fn: (dir: string) => R): StageRecord<R> {
-  const dir = join(runner.out, stage);
+  const dir = stageDir(runner, stage);
   const file = join(dir, 'stage.json');
   if (!runner.fresh && existsSync(file)) {
     const prev = readJsonFile(file) as StageRecord<R>;

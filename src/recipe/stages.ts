@@ -47,18 +47,18 @@ export interface DataResult {
   reportHtml: string;
 }
 
+/** The data stage's resolved config: the pipeline defaults, the quick sizes, the recipe's overrides. */
+export function dataConfig(cfg: RecipeConfig): DataConfig {
+  return parseDataConfig('recipe config: data', merge(cfg.quick ? quickData() : {}, cfg.data));
+}
+
 /**
  * Llama 3 §3.1 data curation on the bundled web-like corpora (MinHash dedup, line dedup, heuristics, quality
  * classifier) with injected ground truth to measure it. The world's prose is a curated source (like the
  * factual sources Llama 2 up-sampled, §2.1) and joins after filtering: its templated sentences would otherwise
  * look like near-duplicates and facts would be lost.
  */
-export function dataConfig(cfg: RecipeConfig): DataConfig {
-  return parseDataConfig('recipe config: data', merge(cfg.quick ? quickData() : {}, cfg.data));
-}
-
-export function dataStage(cfg: RecipeConfig, dir: string): DataResult {
-  const dataCfg = dataConfig(cfg);
+export function dataStage(dataCfg: DataConfig, dir: string): DataResult {
   const corpus = loadSources(dataCfg.sources);
   const { docs, report } = runPipeline(corpus, dataCfg, { onStep: (name, s) => log(`data: ${name} ${s.toFixed(1)} s`) });
   const folder = join(dir, 'docs');
